@@ -72,7 +72,9 @@ class Catalogue:
         key = (rule.code, day)
         cached = self._satisfying_cache.get(key)
         if cached is None:
-            extra = {e.course for e in self.equivalences if e.satisfies in rule.courses and e.approved_on <= day}
+            extra = {
+                e.course for e in self.equivalences if e.satisfies in rule.courses and e.approved_on <= day
+            }
             cached = self._satisfying_cache[key] = rule.courses | extra
         return cached
 
@@ -202,7 +204,11 @@ def requirement_status(
     courses = catalogue.satisfying_courses(rule, day)
     last: Completion | None = None
     for c in facts.completions:
-        if c.course in courses and c.completed_on <= day and (last is None or c.completed_on > last.completed_on):
+        if (
+            c.course in courses
+            and c.completed_on <= day
+            and (last is None or c.completed_on > last.completed_on)
+        ):
             last = c
 
     induction_due = add_months(role_started_on, rule.first_due_months)
@@ -263,8 +269,14 @@ def eligibility(
     """SPEC.md 4: may this officer be assigned a case of `case_type` on `day`, and why."""
 
     def refuse(code: str, requirements: tuple[RequirementStatus, ...] = ()) -> Eligibility:
-        return Eligibility(employee_number, case_type.code, day, False, reasons=(ReasonEntry(code),),
-                           requirements=requirements)
+        return Eligibility(
+            employee_number,
+            case_type.code,
+            day,
+            False,
+            reasons=(ReasonEntry(code),),
+            requirements=requirements,
+        )
 
     if facts is None:
         return refuse(Reason.UNKNOWN_EMPLOYEE)

@@ -174,6 +174,4 @@ def eligibility_for(
         for f in colleague_facts(Colleague.objects.filter(employee_number__in=set(numbers))).values()
     }
     window = warning_days()
-    return [
-        engine.eligibility(by_number.get(n), n, rule, catalogue, day, window) for n in numbers
-    ]
+    return [engine.eligibility(by_number.get(n), n, rule, catalogue, day, window) for n in numbers]

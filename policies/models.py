@@ -44,7 +44,9 @@ class Policy(models.Model):
 
     @property
     def next_review_date(self):
-        return next_review_date(self.forum_endorsed_on, self.review_frequency_months, self.next_review_override)
+        return next_review_date(
+            self.forum_endorsed_on, self.review_frequency_months, self.next_review_override
+        )
 
     @property
     def last_reviewed_on(self):
@@ -66,7 +68,9 @@ class PolicyAmendment(models.Model):
     class Meta:
         ordering = ["policy", "amended_on"]
         constraints = [
-            models.UniqueConstraint(fields=["policy", "amended_on", "version"], name="one_amendment_per_day_and_version"),
+            models.UniqueConstraint(
+                fields=["policy", "amended_on", "version"], name="one_amendment_per_day_and_version"
+            ),
         ]
 
     def __str__(self):

@@ -72,7 +72,9 @@ class Equivalence(models.Model):
 class TrainingRecord(models.Model):
     """A completed course. One per colleague, course and completion date."""
 
-    colleague = models.ForeignKey("people.Colleague", on_delete=models.CASCADE, related_name="training_records")
+    colleague = models.ForeignKey(
+        "people.Colleague", on_delete=models.CASCADE, related_name="training_records"
+    )
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="records")
     completed_on = models.DateField()
     provider = models.CharField(max_length=200, blank=True)
