@@ -1,0 +1,18 @@
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The suite runs on PostgreSQL, as production does: a missing server fails, never skips."""
+    with django_db_blocker.unblock():
+        assert connection.vendor == "postgresql", (
+            f"Tests need PostgreSQL (DATABASE_URL=postgres://...), not {connection.vendor}"
+        )
+
+
+@pytest.fixture
+def reference(db):
+    """SPEC.md 1: roles, courses, equivalences, requirements, case types and the policy."""
+    call_command("loaddata", "reference", verbosity=0)

@@ -1,0 +1,40 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Course, Equivalence, TrainingRecord
+
+
+@admin.register(Course)
+class CourseAdmin(SimpleHistoryAdmin):
+    list_display = ("code", "title", "kind", "level", "provider")
+    list_filter = ("kind", "level")
+    search_fields = ("code", "title", "provider")
+
+
+@admin.register(Equivalence)
+class EquivalenceAdmin(SimpleHistoryAdmin):
+    list_display = ("course", "satisfies", "approved_by", "approved_on")
+    list_filter = ("satisfies",)
+    search_fields = ("course__code", "course__title", "satisfies__code", "approved_by")
+    autocomplete_fields = ("course", "satisfies")
+
+
+@admin.register(TrainingRecord)
+class TrainingRecordAdmin(SimpleHistoryAdmin):
+    list_display = ("colleague", "course", "completed_on", "provider", "certificate", "source")
+    list_filter = ("course", "source", "colleague__team")
+    search_fields = (
+        "colleague__employee_number",
+        "colleague__first_name",
+        "colleague__last_name",
+        "certificate",
+    )
+    autocomplete_fields = ("colleague", "course")
+    list_select_related = ("colleague", "course")
+    date_hierarchy = "completed_on"
+    readonly_fields = ("recorded_by", "created_at")
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)
