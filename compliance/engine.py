@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import NamedTuple
 
 from core.dates import add_months
 
@@ -64,32 +65,43 @@ class Catalogue:
         return {c.code: c for c in self.case_types}
 
     @cached_property
-    def _satisfying_cache(self) -> dict[tuple[str, dt.date], frozenset[str]]:
+    def _applicable(self) -> dict[tuple[str, dt.date], tuple[tuple[RequirementRule, frozenset[str]], ...]]:
         return {}
 
     def satisfying_courses(self, rule: RequirementRule, day: dt.date) -> frozenset[str]:
         """The requirement's own courses, plus courses recorded as equivalent to one of them by `day`."""
-        key = (rule.code, day)
-        cached = self._satisfying_cache.get(key)
-        if cached is None:
-            extra = {
-                e.course for e in self.equivalences if e.satisfies in rule.courses and e.approved_on <= day
-            }
-            cached = self._satisfying_cache[key] = rule.courses | extra
-        return cached
+        extra = {e.course for e in self.equivalences if e.satisfies in rule.courses and e.approved_on <= day}
+        return rule.courses | extra
+
+    def applicable(self, role: str, day: dt.date) -> tuple[tuple[RequirementRule, frozenset[str]], ...]:
+        """The requirements of `role` in force on `day`, each with the courses that satisfy it then.
+
+        Worked out once per role and day: a report asks it for every colleague.
+        """
+        key = (role, day)
+        found = self._applicable.get(key)
+        if found is None:
+            found = self._applicable[key] = tuple(
+                (r, self.satisfying_courses(r, day))
+                for r in self.requirements
+                if role in r.roles and r.in_force_on(day)
+            )
+        return found
 
     def requirements_for(self, role: str, day: dt.date) -> list[RequirementRule]:
-        return [r for r in self.requirements if role in r.roles and r.in_force_on(day)]
+        return [rule for rule, _ in self.applicable(role, day)]
 
 
-@dataclass(frozen=True, slots=True)
-class Completion:
+# Completions and role spells are (course, date) and (role, date) pairs. The
+# selector hands the engine plain tuples straight from the database (a hundred
+# thousand per report; a named tuple costs five times as much to make), and
+# tests may pass these named tuples: the engine only unpacks them.
+class Completion(NamedTuple):
     course: str
     completed_on: dt.date
 
 
-@dataclass(frozen=True, slots=True)
-class RoleSpell:
+class RoleSpell(NamedTuple):
     """The colleague held `role` from `started_on` until the next spell starts."""
 
     role: str
@@ -144,10 +156,10 @@ class ColleagueFacts:
 
     def role_on(self, day: dt.date) -> RoleSpell | None:
         current = None
-        for spell in self.roles:
-            if spell.started_on <= day and (current is None or spell.started_on >= current.started_on):
-                current = spell
-        return current
+        for role, started_on in self.roles:
+            if started_on <= day and (current is None or started_on >= current[1]):
+                current = (role, started_on)
+        return RoleSpell(*current) if current else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,22 +206,23 @@ def requirement_status(
     catalogue: Catalogue,
     day: dt.date,
     warning_days: int,
+    courses: frozenset[str] | None = None,
 ) -> RequirementStatus:
     """SPEC.md 3 for one requirement that applies to the colleague's role on `day`."""
-    waivers = [w for w in facts.waivers if w.requirement == rule.code]
+    waivers = [w for w in facts.waivers if w.requirement == rule.code] if facts.waivers else []
     for waiver in waivers:
         if waiver.exempts_on(day):
             return RequirementStatus(rule.code, Status.EXEMPT, None, None, waiver=waiver)
 
-    courses = catalogue.satisfying_courses(rule, day)
+    if courses is None:
+        courses = catalogue.satisfying_courses(rule, day)
     last: Completion | None = None
-    for c in facts.completions:
-        if (
-            c.course in courses
-            and c.completed_on <= day
-            and (last is None or c.completed_on > last.completed_on)
-        ):
-            last = c
+    last_on: dt.date | None = None
+    for course, completed_on in facts.completions:
+        if completed_on <= day and course in courses and (last_on is None or completed_on > last_on):
+            last, last_on = (course, completed_on), completed_on
+    if last is not None:
+        last = Completion(*last)
 
     induction_due = add_months(role_started_on, rule.first_due_months)
 
@@ -253,8 +266,8 @@ def colleague_statuses(
     if spell is None:
         return []
     return [
-        requirement_status(rule, facts, spell.started_on, catalogue, day, warning_days)
-        for rule in catalogue.requirements_for(spell.role, day)
+        requirement_status(rule, facts, spell.started_on, catalogue, day, warning_days, courses)
+        for rule, courses in catalogue.applicable(spell.role, day)
     ]
 
 
@@ -287,8 +300,8 @@ def eligibility(
         return refuse(Reason.ROLE_NOT_PERMITTED)
 
     gating = tuple(
-        requirement_status(rule, facts, spell.started_on, catalogue, day, warning_days)
-        for rule in catalogue.requirements_for(spell.role, day)
+        requirement_status(rule, facts, spell.started_on, catalogue, day, warning_days, courses)
+        for rule, courses in catalogue.applicable(spell.role, day)
         if rule.code in case_type.gated_by
     )
     overdue = tuple(

@@ -1,7 +1,7 @@
 """Reads for the compliance engine: everything it needs, in a fixed number of queries.
 
 `catalogue_load()` costs 7 queries whatever the catalogue's size;
-`colleague_facts()` costs 4 whatever the number of colleagues. Callers pass a
+`colleague_facts()` costs 6 whatever the number of colleagues. Callers pass a
 queryset of colleagues (already scoped to what the user may see) and get plain
 data back, so no page, report or endpoint queries per row.
 """
@@ -14,10 +14,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import connections
 from django.db.models import QuerySet
 
-from people.models import Colleague, RoleAssignment
-from training.models import Equivalence, TrainingRecord
+from core.perf import gc_paused
+from people.models import Colleague, Role, RoleAssignment
+from training.models import Course, Equivalence, TrainingRecord
 
 from . import engine
 from .models import CaseType, Requirement, Waiver
@@ -78,20 +80,44 @@ def catalogue_load() -> engine.Catalogue:
     return engine.Catalogue(requirements=requirements, equivalences=equivalences, case_types=case_types)
 
 
-def colleague_facts(colleagues: QuerySet[Colleague]) -> dict[int, engine.ColleagueFacts]:
-    """The engine's facts for every colleague in the queryset, keyed by colleague id (4 queries)."""
-    ids = colleagues.values("id")
-    roles: dict[int, list[engine.RoleSpell]] = defaultdict(list)
-    for colleague_id, role, started_on in RoleAssignment.objects.filter(colleague_id__in=ids).values_list(
-        "colleague_id", "role__code", "started_on"
-    ):
-        roles[colleague_id].append(engine.RoleSpell(role, started_on))
+def _rows(queryset) -> list[tuple]:
+    """All rows of a values_list() queryset, fetched in one go.
 
-    completions: dict[int, list[engine.Completion]] = defaultdict(list)
-    for colleague_id, course, completed_on in TrainingRecord.objects.filter(colleague_id__in=ids).values_list(
-        "colleague_id", "course__code", "completed_on"
+    The ORM's iterator fetches 100 rows at a time and wraps each; for the
+    hundred thousand training records of a large organisation that is four
+    times slower than one fetchall(). Django's own converters still apply, so
+    SQLite's dates come back as dates too.
+    """
+    compiler = queryset.query.get_compiler(using=queryset.db)
+    sql, params = compiler.as_sql()
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    return list(compiler.results_iter([fetched], tuple_expected=True))
+
+
+def colleague_facts(colleagues: QuerySet[Colleague]) -> dict[int, engine.ColleagueFacts]:
+    """The engine's facts for every colleague in the queryset, keyed by colleague id (6 queries)."""
+    ids = colleagues.order_by().values("id")
+    # Codes by id from the two small tables, rather than a join per row: the
+    # same string objects are then shared by a hundred thousand rows.
+    role_codes = dict(Role.objects.values_list("id", "code"))
+    course_codes = dict(Course.objects.values_list("id", "code"))
+    roles: dict[int, list] = defaultdict(list)
+    for colleague_id, role_id, started_on in _rows(
+        RoleAssignment.objects.filter(colleague_id__in=ids).values_list(
+            "colleague_id", "role_id", "started_on"
+        )
     ):
-        completions[colleague_id].append(engine.Completion(course, completed_on))
+        roles[colleague_id].append((role_codes[role_id], started_on))
+
+    completions: dict[int, list] = defaultdict(list)
+    for colleague_id, course_id, completed_on in _rows(
+        TrainingRecord.objects.filter(colleague_id__in=ids).values_list(
+            "colleague_id", "course_id", "completed_on"
+        )
+    ):
+        completions[colleague_id].append((course_codes[course_id], completed_on))
 
     waivers: dict[int, list[engine.WaiverFacts]] = defaultdict(list)
     for w in Waiver.objects.filter(colleague_id__in=ids).values(
@@ -107,19 +133,21 @@ def colleague_facts(colleagues: QuerySet[Colleague]) -> dict[int, engine.Colleag
         waivers[w.pop("colleague_id")].append(engine.WaiverFacts(requirement=w.pop("requirement__code"), **w))
 
     facts = {}
-    for c in colleagues.order_by().values(
-        "id", "employee_number", "first_name", "last_name", "team__name", "start_date", "leaving_date"
+    empty = ()
+    for pk, number, first, last, team, start, leaving in _rows(
+        colleagues.order_by().values_list(
+            "id", "employee_number", "first_name", "last_name", "team__name", "start_date", "leaving_date"
+        )
     ):
-        pk = c["id"]
         facts[pk] = engine.ColleagueFacts(
-            employee_number=c["employee_number"],
-            start_date=c["start_date"],
-            leaving_date=c["leaving_date"],
-            roles=tuple(roles.get(pk, ())),
-            completions=tuple(completions.get(pk, ())),
-            waivers=tuple(waivers.get(pk, ())),
-            name=f"{c['first_name']} {c['last_name']}".strip(),
-            team=c["team__name"] or "",
+            employee_number=number,
+            start_date=start,
+            leaving_date=leaving,
+            roles=tuple(roles.get(pk, empty)),
+            completions=tuple(completions.get(pk, empty)),
+            waivers=tuple(waivers.get(pk, empty)),
+            name=f"{first} {last}".strip(),
+            team=team or "",
             colleague_id=pk,
         )
     return facts
@@ -140,18 +168,19 @@ def compliance_on(
     catalogue = catalogue or catalogue_load()
     window = warning_days()
     out = []
-    for facts in colleague_facts(colleagues).values():
-        if not facts.active_on(day):
-            continue
-        spell = facts.role_on(day)
-        out.append(
-            ColleagueCompliance(
-                facts=facts,
-                role=spell.role if spell else None,
-                role_started_on=spell.started_on if spell else None,
-                statuses=engine.colleague_statuses(facts, catalogue, day, window),
+    with gc_paused():
+        for facts in colleague_facts(colleagues).values():
+            if not facts.active_on(day):
+                continue
+            spell = facts.role_on(day)
+            out.append(
+                ColleagueCompliance(
+                    facts=facts,
+                    role=spell.role if spell else None,
+                    role_started_on=spell.started_on if spell else None,
+                    statuses=engine.colleague_statuses(facts, catalogue, day, window),
+                )
             )
-        )
     out.sort(key=lambda c: (c.facts.team, c.facts.name, c.facts.employee_number))
     return out
 
@@ -169,9 +198,10 @@ def eligibility_for(
     if rule is None:
         raise UnknownCaseType(case_type)
     numbers = list(employee_numbers)
-    by_number = {
-        f.employee_number: f
-        for f in colleague_facts(Colleague.objects.filter(employee_number__in=set(numbers))).values()
-    }
     window = warning_days()
-    return [engine.eligibility(by_number.get(n), n, rule, catalogue, day, window) for n in numbers]
+    with gc_paused():
+        by_number = {
+            f.employee_number: f
+            for f in colleague_facts(Colleague.objects.filter(employee_number__in=set(numbers))).values()
+        }
+        return [engine.eligibility(by_number.get(n), n, rule, catalogue, day, window) for n in numbers]

@@ -1,13 +1,23 @@
 """Calendar arithmetic shared by every rule (SPEC.md 2)."""
 
+import calendar
 import datetime as dt
+from functools import lru_cache
 
-from dateutil.relativedelta import relativedelta
+_DAYS_IN_MONTH = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
+@lru_cache(maxsize=100_000)
 def add_months(day: dt.date, months: int) -> dt.date:
     """`months` calendar months after `day`, clamped to the month's end.
 
     2025-01-31 + 1 month = 2025-02-28; 2024-02-29 + 12 months = 2025-02-28.
+    Same answers as dateutil's relativedelta (a test holds them equal), at a
+    fraction of the cost: the engine calls this for every colleague and
+    requirement, and a large organisation repeats the same dates many times.
     """
-    return day + relativedelta(months=months)
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    last = _DAYS_IN_MONTH[month] + (month == 2 and calendar.isleap(year))
+    return dt.date(year, month, min(day.day, last))

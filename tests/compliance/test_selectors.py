@@ -42,8 +42,9 @@ def test_statuses_cost_a_fixed_number_of_queries(reference, count):
     make_officers(count)
     queries, result = queries_for_statuses()
     # catalogue: 3 link tables + requirements + case-type roles + case types + equivalences = 7;
-    # facts: role assignments + training records + waivers + colleagues = 4.
-    assert queries == 11
+    # facts: role and course codes + role assignments + training records + waivers + colleagues = 6.
+
+    assert queries == 13
     assert len(result) == count
 
 
@@ -53,6 +54,6 @@ def test_eligibility_costs_a_fixed_number_of_queries(reference, count):
     numbers = [*list(Colleague.objects.values_list("employee_number", flat=True)), "ZZ404"]
     with CaptureQueriesContext(connection) as ctx:
         answers = eligibility_for(numbers, "hate_crime", D("2026-01-01"))
-    assert len(ctx.captured_queries) == 11
+    assert len(ctx.captured_queries) == 13
     assert [a.employee_number for a in answers] == numbers
     assert answers[-1].reasons[0].code == "unknown_employee"

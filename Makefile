@@ -1,0 +1,22 @@
+# The everyday commands. `make demo` and `make test` are the README's quick start.
+.PHONY: demo test lint format check bench
+
+demo:  ## set up and run the app with reference and demo data
+	scripts/demo.sh
+
+test:  ## set up and run the whole test suite (PostgreSQL, Redis, Chromium)
+	scripts/test.sh
+
+lint:
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+format:
+	.venv/bin/ruff check --fix .
+	.venv/bin/ruff format .
+
+check:  ## what CI checks besides the tests
+	bash .ci/run --no-tests
+
+bench:
+	.venv/bin/python benchmarks/engine.py

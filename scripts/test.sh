@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Set up and run the whole test suite against PostgreSQL and Redis (the machine's own servers).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/venv.sh dev
+export DATABASE_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/hate_training}
+export TEST_CELERY_BROKER_URL=${TEST_CELERY_BROKER_URL:-${CELERY_BROKER_URL:-redis://127.0.0.1:6379/15}}
+# Browser tests drive the machine's Chromium; install Debian's if it is missing and we may.
+if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+exec .venv/bin/python -m pytest "$@"
