@@ -16,3 +16,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def reference(db):
     """SPEC.md 1: roles, courses, equivalences, requirements, case types and the policy."""
     call_command("loaddata", "reference", verbosity=0)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _tasks_run_in_process():
+    """Tasks run eagerly unless a test asks for the real worker (`celery_worker`)."""
+    from config.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+
+
+pytest_plugins = ["tests.services"]

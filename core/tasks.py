@@ -1,0 +1,11 @@
+from celery import shared_task
+
+
+@shared_task
+def worker_check() -> dict:
+    """A worker proves it is alive and reads the same database as the web (used by health checks)."""
+    from django.db import connection
+
+    from people.models import Colleague
+
+    return {"database": connection.settings_dict["NAME"], "colleagues": Colleague.objects.count()}

@@ -1,0 +1,160 @@
+"""Real services for the tests that need them: a Celery worker on Redis, and Chromium.
+
+Nothing here skips: a test that asks for a worker or a browser fails when
+Redis or Chromium is missing, as CI requires.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.db import connection
+
+from config.celery import app as celery_app
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def test_broker_url() -> str:
+    return os.environ.get("TEST_CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
+
+
+def database_url_of_test_db() -> str:
+    s = connection.settings_dict
+    user = s["USER"] or "postgres"
+    auth = f"{user}:{s['PASSWORD']}@" if s["PASSWORD"] else f"{user}@"
+    return f"postgres://{auth}{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    """A real `celery worker` (prefork, 2 processes) on Redis, using the test database.
+
+    Each test session gets its own queue, so parallel runs on one Redis do not
+    take each other's tasks.
+    """
+    import redis
+
+    broker = test_broker_url()
+    redis.Redis.from_url(broker).ping()  # no Redis: fail here, loudly
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    with django_db_blocker.unblock():
+        database_url = database_url_of_test_db()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "CELERY_BROKER_URL": broker,
+        "CELERY_RESULT_BACKEND": broker,
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
+        "EMAIL_URL": os.environ.get("TEST_WORKER_EMAIL_URL", "consolemail://"),
+    }
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = open(ARTIFACTS / f"worker-{queue}.log", "w")  # noqa: SIM115 - closed at teardown
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "-Q",
+            queue,
+            "--pool=prefork",
+            "--concurrency=2",
+            "--without-gossip",
+            "--without-mingle",
+            "-l",
+            "info",
+            "-n",
+            f"{queue}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    previous = dict(celery_app.conf)
+    celery_app.conf.update(broker_url=broker, result_backend=broker, task_default_queue=queue)
+    deadline = time.monotonic() + 60
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"celery worker exited: see {log.name}")
+        if celery_app.control.ping(destination=[f"{queue}@{os.uname().nodename}"], timeout=1):
+            break
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"celery worker did not answer in 60 s: see {log.name}")
+    yield proc
+    os.killpg(proc.pid, signal.SIGTERM)
+    try:
+        proc.wait(20)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(5)
+    log.close()
+    celery_app.conf.update(
+        broker_url=previous["broker_url"],
+        result_backend=previous["result_backend"],
+        task_default_queue=previous["task_default_queue"],
+    )
+
+
+@pytest.fixture
+def celery_worker(celery_worker_process, transactional_db):
+    """Tasks enqueued in this test go to the real worker (data must be committed: transactional_db)."""
+    celery_app.conf.task_always_eager = False
+    yield celery_worker_process
+    celery_app.conf.task_always_eager = True
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Headless Chromium from the machine (Debian's package), driven by Playwright."""
+    from playwright.sync_api import sync_playwright
+
+    executable = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    assert Path(executable).exists(), f"Chromium is not installed at {executable} (apt-get install chromium)"
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by
+    # the test itself are still synchronous and safe.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=executable,
+            headless=True,
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium, live_server):
+    """A fresh browser page; `page.base_url` is the live server's address."""
+    context = chromium.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.base_url = live_server.url
+    yield page
+    context.close()
+
+
+def screenshot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
