@@ -1,0 +1,70 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class CalendarFeedKind(models.TextChoices):
+    TEAM_DUE_DATES = "team_due_dates", "My teams' due dates"
+    POLICY_REVIEWS = "policy_reviews", "Policy review dates"
+
+
+class CalendarFeed(models.Model):
+    """A secret, revocable address at which a calendar app can subscribe to a feed.
+
+    Calendar apps cannot sign in, so the unguessable token in the URL is the
+    credential: it is shown to its owner only, and revoking it (or asking for
+    a new one) makes the old address answer 404 at once.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds"
+    )
+    kind = models.CharField(max_length=30, choices=CalendarFeedKind.choices)
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_fetched_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "kind"],
+                condition=models.Q(revoked_at__isnull=True),
+                name="one_live_feed_per_kind",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} for {self.user}"
+
+    @property
+    def live(self) -> bool:
+        return self.revoked_at is None
+
+
+def calendar_feed_issue(*, user, kind: str) -> CalendarFeed:
+    """Revoke the user's live feed of this kind (if any) and issue a new secret address."""
+    CalendarFeed.objects.filter(user=user, kind=kind, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    return CalendarFeed.objects.create(user=user, kind=kind, token=secrets.token_urlsafe(32))
+
+
+def calendar_feed_revoke(*, user, kind: str) -> int:
+    return CalendarFeed.objects.filter(user=user, kind=kind, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
+def calendar_feed_resolve(*, token: str, kind: str) -> CalendarFeed | None:
+    """The live feed behind a token, or None (unknown or revoked: the view answers 404)."""
+    feed = (
+        CalendarFeed.objects.select_related("user")
+        .filter(token=token, kind=kind, revoked_at__isnull=True)
+        .first()
+    )
+    if feed is not None:
+        CalendarFeed.objects.filter(pk=feed.pk).update(last_fetched_at=timezone.now())
+    return feed
