@@ -1,11 +1,14 @@
 # The everyday commands. `make demo` and `make test` are the README's quick start.
-.PHONY: demo test lint format check bench
+.PHONY: demo test up lint format check bench
 
 demo:  ## set up and run the app with reference and demo data
 	scripts/demo.sh
 
 test:  ## set up and run the whole test suite (PostgreSQL, Redis, Chromium)
 	scripts/test.sh
+
+up:  ## the production shape on one machine: gunicorn, Celery worker and beat (PostgreSQL, Redis)
+	scripts/up.sh
 
 lint:
 	.venv/bin/ruff check .

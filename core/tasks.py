@@ -8,4 +8,10 @@ def worker_check() -> dict:
 
     from people.models import Colleague
 
-    return {"database": connection.settings_dict["NAME"], "colleagues": Colleague.objects.count()}
+    from .observability import request_id_var
+
+    return {
+        "database": connection.settings_dict["NAME"],
+        "colleagues": Colleague.objects.count(),
+        "request_id": request_id_var.get(),
+    }

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 
 
-def test_broker_url() -> str:
+def worker_broker_url() -> str:
     return os.environ.get("TEST_CELERY_BROKER_URL", "redis://127.0.0.1:6379/15")
 
 
@@ -41,7 +41,7 @@ def celery_worker_process(django_db_setup, django_db_blocker):
     """
     import redis
 
-    broker = test_broker_url()
+    broker = worker_broker_url()
     redis.Redis.from_url(broker).ping()  # no Redis: fail here, loudly
     queue = f"test-{uuid.uuid4().hex[:8]}"
     with django_db_blocker.unblock():

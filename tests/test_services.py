@@ -11,8 +11,10 @@ from tests.services import screenshot
 @pytest.mark.worker
 def test_real_worker_reads_the_test_database(celery_worker, reference):
     ColleagueFactory.create_batch(3)
-    result = worker_check.delay().get(timeout=30)
-    assert result == {"database": connection.settings_dict["NAME"], "colleagues": 3}
+    task = worker_check.delay()
+    result = task.get(timeout=30)
+    # Outside a web request the task's own id stands in for the request id in its logs.
+    assert result == {"database": connection.settings_dict["NAME"], "colleagues": 3, "request_id": task.id}
 
 
 @pytest.mark.browser

@@ -1,0 +1,53 @@
+"""Health endpoints for load balancers and orchestrators: no authentication, no data."""
+
+from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.migrations.executor import MigrationExecutor
+from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+
+@require_GET
+@never_cache
+def healthz(request):
+    """The process is alive and answering."""
+    return JsonResponse({"status": "ok"})
+
+
+def _database() -> tuple[bool, str]:
+    try:
+        connection = connections[DEFAULT_DB_ALIAS]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        plan = MigrationExecutor(connection).migration_plan(
+            MigrationExecutor(connection).loader.graph.leaf_nodes()
+        )
+    except Exception as exc:
+        return False, f"unreachable: {type(exc).__name__}"
+    if plan:
+        return False, f"{len(plan)} migrations not applied"
+    return True, "ok"
+
+
+def _broker() -> tuple[bool, str]:
+    if not settings.CELERY_BROKER_URL:
+        return True, "not configured: tasks run in-process"
+    from config.celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+    except Exception as exc:
+        return False, f"unreachable: {type(exc).__name__}"
+    return True, "ok"
+
+
+@require_GET
+@never_cache
+def readyz(request):
+    """Ready to serve: the database answers with every migration applied, and the broker answers."""
+    checks = {"database": _database(), "broker": _broker()}
+    ready = all(ok for ok, _ in checks.values())
+    body = {"status": "ok" if ready else "unavailable", "checks": {k: v for k, (_, v) in checks.items()}}
+    return JsonResponse(body, status=200 if ready else 503)
