@@ -8,6 +8,7 @@ turns on the deployment settings and refuses to start with an unsafe one.
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "training",
     "policies",
     "compliance",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -160,6 +162,17 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+}
+
+# UK GDPR storage limitation: leavers' personal data is anonymised this long after leaving.
+RETENTION_YEARS_AFTER_LEAVING = env.int("RETENTION_YEARS_AFTER_LEAVING", default=6)
+
+# Celery beat: one entry per scheduled job (times are Europe/London).
+CELERY_BEAT_SCHEDULE = {
+    "privacy-anonymise-leavers": {
+        "task": "privacy.tasks.anonymise_leavers_task",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
 
 # SPEC.md 3: the warning window before a due date.

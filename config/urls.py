@@ -9,5 +9,6 @@ urlpatterns = [
     path("readyz", readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("privacy/", include("privacy.urls")),
     path("", RedirectView.as_view(url="/admin/", permanent=False), name="home"),
 ]

@@ -21,7 +21,12 @@ def report(database_url: str, day: str) -> str:
     env = {**os.environ, "DATABASE_URL": database_url}
     return subprocess.run(
         [sys.executable, "manage.py", "compliance_report", "--as-of", day, "--format", "json"],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
     ).stdout
 
 
@@ -33,11 +38,18 @@ def test_restored_backup_gives_an_identical_compliance_report(tmp_path):
     source = database_url_of_test_db()
     target = source.rsplit("/", 1)[0] + f"/restore_{uuid.uuid4().hex[:8]}"
     dump = tmp_path / "backup.dump"
-    subprocess.run(["scripts/backup.sh", str(dump)], cwd=ROOT, env={**os.environ, "DATABASE_URL": source},
-                   check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        ["scripts/backup.sh", str(dump)],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": source},
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     try:
-        subprocess.run(["scripts/restore.sh", str(dump), target], cwd=ROOT, check=True, capture_output=True,
-                       timeout=120)
+        subprocess.run(
+            ["scripts/restore.sh", str(dump), target], cwd=ROOT, check=True, capture_output=True, timeout=120
+        )
         original = report(source, "2026-11-28")
         assert len(original) > 1000
         assert report(target, "2026-11-28") == original
