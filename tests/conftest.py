@@ -28,3 +28,32 @@ def _tasks_run_in_process():
 
 
 pytest_plugins = ["tests.services"]
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_the_second_factor(monkeypatch):
+    """`client.force_login` skips the password, so it skips the TOTP step too.
+
+    HR and admin users must pass two-factor sign-in (accounts.middleware); the
+    tests of that sign-in go through the real form. Other tests log in with
+    force_login and land verified, as a real HR user would after the code.
+    """
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts.policy import requires_two_factor
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend or "django.contrib.auth.backends.ModelBackend")
+        if requires_two_factor(user):
+            device, _ = TOTPDevice.objects.get_or_create(
+                user=user, name="test device", defaults={"confirmed": True}
+            )
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)

@@ -16,7 +16,11 @@ GOOD = {
 
 
 def check(**overrides):
-    env = {k: v for k, v in os.environ.items() if k not in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_ALLOW_ASYNC_UNSAFE")
+    }
     env.update({**GOOD, **overrides, "DATABASE_URL": "sqlite:///:memory:"})
     env = {k: v for k, v in env.items() if v is not None}
     return subprocess.run(
