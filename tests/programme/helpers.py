@@ -12,6 +12,9 @@ from tests.factories import ColleagueFactory, UserFactory
 from training.models import Course
 
 LONDON = ZoneInfo("Europe/London")
+# Every signed-in page: the session, the user, their second-factor device, and saving the
+# session again (savepoint, update, release: sessions end after 30 idle minutes).
+REQUEST_QUERIES = 6
 D = dt.date.fromisoformat
 
 

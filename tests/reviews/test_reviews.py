@@ -15,7 +15,7 @@ from reviews.rules import ReviewStatus, review_due_date, review_status
 from reviews.selectors import reviews_due
 from reviews.services import colleague_review_record
 from tests.factories import ColleagueFactory, record
-from tests.programme.helpers import LONDON, D, hr_user, team_with_manager
+from tests.programme.helpers import LONDON, REQUEST_QUERIES, D, hr_user, team_with_manager
 
 pytestmark = pytest.mark.django_db
 NAMES = {
@@ -226,8 +226,8 @@ def test_review_list_costs_the_same_for_1_and_50_colleagues(client, reference, c
     client.force_login(hr_user())
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(reverse("reviews:review_list"))
-    # session, user, groups (access), colleagues with their latest review
-    assert len(ctx.captured_queries) == 4
+    # groups (access), colleagues with their latest review
+    assert len(ctx.captured_queries) == REQUEST_QUERIES + 2
     assert len(response.context["rows"]) == count
 
 
@@ -235,3 +235,40 @@ def test_reviews_due_counts_only_colleagues_in_scope(north):
     ColleagueFactory(role="NHO", start_date=D("2020-01-01"))  # another team
     rows = reviews_due(Colleague.objects.filter(team=north["team"]), D("2026-06-01"))
     assert sorted(r.colleague.first_name for r in rows) == ["Mona", "Omar"]
+
+
+def test_a_colleagues_reviews_and_bookings_are_in_their_subject_access_export(north):
+    from privacy.services import subject_access_data
+    from programme.services import booking_create
+    from tests.programme.helpers import at, session_on
+
+    colleague_review_record(
+        colleague=north["officer"],
+        reviewed_on=D("2026-06-01"),
+        training_discussed="x",
+        next_review_on=D("2026-12-01"),
+    )
+    booking_create(session=session_on(at("2026-07-14")), colleague=north["officer"])
+    sections = subject_access_data(north["officer"])["sections"]
+    assert [len(sections[k]) for k in ("reviews.colleaguereview", "programme.booking")] == [1, 1]
+    assert sections["reviews.colleaguereview"][0]["snapshot"]["requirements"][1]["status"] == "overdue"
+
+
+def test_anonymising_a_leaver_removes_what_was_said_at_their_reviews_history_included(north):
+    from privacy.services import colleague_anonymise
+
+    review = colleague_review_record(
+        colleague=north["officer"],
+        reviewed_on=D("2026-06-01"),
+        training_discussed="Off sick for a month; refresher postponed.",
+        next_review_on=D("2026-12-01"),
+    )
+    north["officer"].leaving_date = D("2026-06-01")
+    north["officer"].save()
+    colleague_anonymise(colleague=north["officer"])
+    review.refresh_from_db()
+    assert review.training_discussed == "Removed under the retention rule"
+    assert set(review.history.values_list("training_discussed", flat=True)) == {
+        "Removed under the retention rule"
+    }
+    assert review.snapshot["requirements"][1]["status"] == "overdue"  # the figures stay
