@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "accounts",
+    "programme",
+    "reviews",
 ]
 
 MIDDLEWARE = [
@@ -203,6 +205,8 @@ CELERY_BEAT_SCHEDULE = {
 COMPLIANCE_WARNING_DAYS = env.int("COMPLIANCE_WARNING_DAYS", default=90)
 # SPEC.md 5: a review with EIA and consultation takes months.
 POLICY_REVIEW_WARNING_DAYS = env.int("POLICY_REVIEW_WARNING_DAYS", default=180)
+# Colleague reviews: the default gap to the next review, and when a first one is due after starting.
+COLLEAGUE_REVIEW_MONTHS = env.int("COLLEAGUE_REVIEW_MONTHS", default=12)
 
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -11,5 +11,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("privacy/", include("privacy.urls")),
+    path("programme/", include("programme.urls")),
+    path("reviews/", include("reviews.urls")),
     path("", RedirectView.as_view(url="/admin/", permanent=False), name="home"),
 ]

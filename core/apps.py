@@ -9,5 +9,6 @@ class CoreConfig(AppConfig):
     def ready(self):
         from .access import groups_ensure
 
-        # Sent once per app; by the last of the product's apps every permission exists.
-        post_migrate.connect(groups_ensure, sender=apps.get_app_config("compliance"))
+        # Sent once per app, in INSTALLED_APPS order; by the last app every permission exists
+        # (whichever app was added last), so HR gets every new app's permissions on the first migrate.
+        post_migrate.connect(groups_ensure, sender=list(apps.get_app_configs())[-1])

@@ -6,6 +6,7 @@ is sane, else a new one), puts it on every log line, returns it in the
 response, and adds it to the headers of every task published meanwhile.
 """
 
+import contextlib
 import contextvars
 import logging
 import re
@@ -49,18 +50,26 @@ def _stamp_task(headers=None, **kwargs):
 
 
 _started: dict[str, float] = {}
+_tokens: dict[str, contextvars.Token] = {}
 
 
 @signals.task_prerun.connect
 def _task_started(task_id=None, task=None, **kwargs):
     rid = getattr(task.request, "request_id", None) or task_id
-    request_id_var.set(rid)
+    # Undone when the task ends: a task run eagerly inside a request (or a test) must not
+    # leave its id behind for the request's later log lines and the tasks it publishes next.
+    _tokens[task_id] = request_id_var.set(rid)
     _started[task_id] = time.monotonic()
     task_log.info("task start %s", task.name, extra={"task": task.name, "task_id": task_id, "event": "start"})
 
 
 @signals.task_postrun.connect
 def _task_finished(task_id=None, task=None, state=None, **kwargs):
+    token = _tokens.pop(task_id, None)
+    if token is not None:
+        # ValueError: it ended in another context than it started, so there is nothing of ours to undo.
+        with contextlib.suppress(ValueError):
+            request_id_var.reset(token)
     started = _started.pop(task_id, None)
     duration = round(time.monotonic() - started, 3) if started is not None else None
     task_log.info(

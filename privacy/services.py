@@ -21,6 +21,7 @@ SCRUB = {
     "certificate": "",
     "notes": "",
     "reason": "Removed under the retention rule",
+    "training_discussed": "Removed under the retention rule",  # a colleague review's notes
 }
 
 

@@ -32,6 +32,19 @@ def database_url_of_test_db() -> str:
     return f"postgres://{auth}{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
+def _forget_broker(app) -> None:
+    """Drop what the app built from its old settings, so the next call uses the new ones.
+
+    A task run eagerly earlier in the session has already made the producer
+    pool (for the old broker), the queue map (with the old default queue) and
+    this thread's result backend; left alone, pings and tasks go to the old
+    broker and the worker never hears them.
+    """
+    app._pool = None
+    app.__dict__.pop("amqp", None)
+    app._local.__dict__.pop("backend", None)
+
+
 @pytest.fixture(scope="session")
 def celery_worker_process(django_db_setup, django_db_blocker):
     """A real `celery worker` (prefork, 2 processes) on Redis, using the test database.
@@ -83,6 +96,7 @@ def celery_worker_process(django_db_setup, django_db_blocker):
     )
     previous = dict(celery_app.conf)
     celery_app.conf.update(broker_url=broker, result_backend=broker, task_default_queue=queue)
+    _forget_broker(celery_app)
     deadline = time.monotonic() + 60
     while True:
         if proc.poll() is not None:
@@ -104,6 +118,7 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         result_backend=previous["result_backend"],
         task_default_queue=previous["task_default_queue"],
     )
+    _forget_broker(celery_app)
 
 
 @pytest.fixture
