@@ -11,5 +11,6 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("privacy/", include("privacy.urls")),
+    path("policies/", include("policies.urls")),
     path("", RedirectView.as_view(url="/admin/", permanent=False), name="home"),
 ]
