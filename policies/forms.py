@@ -55,7 +55,9 @@ class ConsultationForm(forms.Form):
 
 class EiaForm(forms.Form):
     endorsed_on = date_field("Endorsed by the EIA Review Group on")
-    rating = forms.ChoiceField(label="EIA rating", choices=EiaRating.recordable())
+    rating = forms.ChoiceField(
+        label="EIA rating", choices=[("", "Choose the rating"), *EiaRating.recordable()]
+    )
     minute_ref = forms.CharField(label="Minute reference", required=False, max_length=100)
 
 
