@@ -168,12 +168,6 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
-# Celery beat: each app adds its own entries (times are Europe/London).
-CELERY_BEAT_SCHEDULE: dict = {}
-CELERY_BEAT_SCHEDULE["policy-review-reminders"] = {
-    "task": "policies.tasks.policy_review_reminders_send",
-    "schedule": crontab(hour=7, minute=30),
-}
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -203,6 +197,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "privacy.tasks.anonymise_leavers_task",
         "schedule": crontab(hour=2, minute=30),
     },
+}
+# Issue 5: policy owners hear of reviews due (180/90/30 days) and overdue (weekly).
+CELERY_BEAT_SCHEDULE["policy-review-reminders"] = {
+    "task": "policies.tasks.policy_review_reminders_send",
+    "schedule": crontab(hour=7, minute=30),
 }
 
 # SPEC.md 3: the warning window before a due date.

@@ -46,7 +46,9 @@ def test_hr_must_set_up_and_pass_a_second_factor(client, hr_user):
         wrong = client.post("/accounts/two-factor/", {"token": "000000", "next": "/privacy/retention/"})
         assert "That code is not right" in wrong.content.decode()
         # Throttled after a failure: even the right code waits a moment (guessing is slowed down).
-        early = client.post("/accounts/two-factor/", {"token": code_for(device), "next": "/privacy/retention/"})
+        early = client.post(
+            "/accounts/two-factor/", {"token": code_for(device), "next": "/privacy/retention/"}
+        )
         assert early.status_code == 200
         clock.shift(dt.timedelta(seconds=3))
         ok = client.post("/accounts/two-factor/", {"token": code_for(device), "next": "/privacy/retention/"})

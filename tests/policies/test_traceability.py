@@ -166,6 +166,7 @@ def test_policy_page_costs_a_fixed_number_of_queries(client, officers, count):
     client.get(reverse("policies:detail", args=["hate-harassment"]))  # warm the session
     with CaptureQueriesContext(connection) as queries:
         assert client.get(reverse("policies:detail", args=["hate-harassment"])).status_code == 200
-    # session 1, user 1, groups 1; policy + related, amendments, versions, documents, open reviews 6;
-    # register row 3; requirements + roles 2; the engine 13 (catalogue 7, facts 6).
-    assert len(queries) == 27
+    # session, user, HR's second-factor device, groups 4; policy + related, amendments, versions, documents,
+    # open reviews 6; register row 3; requirements + roles 2; the engine 13 (catalogue 7, facts 6);
+    # the idle-timeout stamp saved to the session 3.
+    assert len(queries) == 31
