@@ -13,7 +13,7 @@ from compliance.enums import STATUS_SEVERITY, Status
 from compliance.models import Requirement
 from compliance.selectors import compliance_on
 from core.dates import add_months
-from people.models import Colleague
+from people.models import Colleague, RoleAssignment
 
 from .models import Policy, PolicyDocument, PolicyReview, PolicyVersion
 from .rules import ReviewStatus, review_status
@@ -189,7 +189,10 @@ def policy_requirements_compliance(policy: Policy, day: dt.date) -> list[Require
     )
     if not requirements:
         return []
-    colleagues = Colleague.objects.filter(role_assignments__role__requirements__policy=policy).distinct()
+    # A semi-join (IN), not a join with DISTINCT: the engine reads this queryset twice.
+    colleagues = Colleague.objects.filter(
+        pk__in=RoleAssignment.objects.filter(role__requirements__policy=policy).values("colleague_id")
+    )
     counts: dict[str, Counter] = defaultdict(Counter)
     for colleague in compliance_on(colleagues, day):
         for status in colleague.statuses:
