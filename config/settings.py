@@ -200,6 +200,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=30),
     },
 }
+# Issue 5: policy owners hear of reviews due (180/90/30 days) and overdue (weekly).
+CELERY_BEAT_SCHEDULE["policy-review-reminders"] = {
+    "task": "policies.tasks.policy_review_reminders_send",
+    "schedule": crontab(hour=7, minute=30),
+}
 
 # SPEC.md 3: the warning window before a due date.
 COMPLIANCE_WARNING_DAYS = env.int("COMPLIANCE_WARNING_DAYS", default=90)

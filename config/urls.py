@@ -13,5 +13,6 @@ urlpatterns = [
     path("privacy/", include("privacy.urls")),
     path("programme/", include("programme.urls")),
     path("reviews/", include("reviews.urls")),
+    path("policies/", include("policies.urls")),
     path("", RedirectView.as_view(url="/admin/", permanent=False), name="home"),
 ]

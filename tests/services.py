@@ -59,13 +59,16 @@ def celery_worker_process(django_db_setup, django_db_blocker):
     queue = f"test-{uuid.uuid4().hex[:8]}"
     with django_db_blocker.unblock():
         database_url = database_url_of_test_db()
+    # Unless told otherwise, the worker writes its mail to files the tests can read (`worker_outbox`).
+    mail_dir = ARTIFACTS / f"worker-mail-{queue}"
+    mail_dir.mkdir(parents=True, exist_ok=True)
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
         "CELERY_BROKER_URL": broker,
         "CELERY_RESULT_BACKEND": broker,
         "CELERY_TASK_DEFAULT_QUEUE": queue,
-        "EMAIL_URL": os.environ.get("TEST_WORKER_EMAIL_URL", "consolemail://"),
+        "EMAIL_URL": os.environ.get("TEST_WORKER_EMAIL_URL", f"filemail:///{mail_dir.resolve()}"),
     }
     ARTIFACTS.mkdir(exist_ok=True)
     log = open(ARTIFACTS / f"worker-{queue}.log", "w")  # noqa: SIM115 - closed at teardown
@@ -94,6 +97,7 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+    proc.mail_dir = None if os.environ.get("TEST_WORKER_EMAIL_URL") else mail_dir
     previous = dict(celery_app.conf)
     celery_app.conf.update(broker_url=broker, result_backend=broker, task_default_queue=queue)
     _forget_broker(celery_app)
@@ -127,6 +131,28 @@ def celery_worker(celery_worker_process, transactional_db):
     celery_app.conf.task_always_eager = False
     yield celery_worker_process
     celery_app.conf.task_always_eager = True
+
+
+@pytest.fixture
+def worker_outbox(celery_worker):
+    """The emails the real worker sends during this test: call it to read them (oldest first)."""
+    import email
+    import email.policy
+
+    mail_dir = celery_worker.mail_dir
+    assert mail_dir is not None, "TEST_WORKER_EMAIL_URL is set: the worker's mail goes elsewhere"
+    for old in mail_dir.glob("*.log"):
+        old.unlink()
+
+    def read() -> list:
+        messages = []
+        for path in sorted(mail_dir.glob("*.log"), key=lambda p: p.stat().st_mtime_ns):
+            for chunk in path.read_bytes().split(b"\n" + b"-" * 79 + b"\n"):
+                if chunk.strip():
+                    messages.append(email.message_from_bytes(chunk, policy=email.policy.default))
+        return messages
+
+    return read
 
 
 @pytest.fixture(scope="session")

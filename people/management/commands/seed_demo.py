@@ -14,6 +14,7 @@ from core.dates import add_months
 from people.demo import TEAMS, demo_people
 from people.models import Colleague, Role, Team
 from people.services import colleague_role_set
+from policies.demo import demo_policies
 from training.models import Course, CourseKind, Equivalence, RecordSource, TrainingRecord
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - printed for the demo; never a real account
@@ -115,6 +116,7 @@ class Command(BaseCommand):
                 waivers.append((colleague, p))
         self._waivers(waivers, requirements, today)
         self._users(managers)
+        demo_policies(today, get_user_model().objects.get(username="policyowner"))
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo organisation ready: {Colleague.objects.filter(employee_number__startswith='D').count()} "
