@@ -9,6 +9,7 @@ class CoreConfig(AppConfig):
     def ready(self):
         from .access import groups_ensure
 
-        # Sent once per app, in INSTALLED_APPS order; by the last app every permission exists
-        # (whichever app was added last), so HR gets every new app's permissions on the first migrate.
-        post_migrate.connect(groups_ensure, sender=list(apps.get_app_configs())[-1])
+        # post_migrate is sent once per app with models, in INSTALLED_APPS order; by the
+        # last of them every permission exists, whichever apps are added later.
+        last = [config for config in apps.get_app_configs() if config.models_module is not None][-1]
+        post_migrate.connect(groups_ensure, sender=last)
