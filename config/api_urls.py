@@ -1,0 +1,27 @@
+"""`/api/`: the versioned endpoints, the OpenAPI schema and its docs (readable without credentials)."""
+
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.permissions import AllowAny
+
+from compliance.api import EligibilityCollectionView, EligibilityDetailView
+from integrations.api import WebhookDetailView, WebhookListView
+from policies.api import PolicyListView
+
+# The schema and docs describe the API and hold no data: open to all, and a
+# stale or wrong key sent along must not turn them into a 401.
+_open = {"authentication_classes": [], "permission_classes": [AllowAny]}
+
+urlpatterns = [
+    path("v1/eligibility/", EligibilityCollectionView.as_view(), name="api-eligibility"),
+    path(
+        "v1/eligibility/<str:employee_number>/",
+        EligibilityDetailView.as_view(),
+        name="api-eligibility-detail",
+    ),
+    path("v1/policies/", PolicyListView.as_view(), name="api-policies"),
+    path("v1/webhooks/", WebhookListView.as_view(), name="api-webhooks"),
+    path("v1/webhooks/<int:pk>/", WebhookDetailView.as_view(), name="api-webhook-detail"),
+    path("schema/", SpectacularAPIView.as_view(**_open), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema", **_open), name="api-docs"),
+]
