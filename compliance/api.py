@@ -150,7 +150,7 @@ class EligibilityDetailView(ApiView):
         tags=["eligibility"],
     )
     def get(self, request, employee_number: str):
-        catalogue = selectors.catalogue_load()
+        catalogue = selectors.catalogue_cached()
         rule = case_type_param(request.query_params.get("case_type"), catalogue)
         day = date_param(request.query_params.get("on"))
         (answer,) = selectors.eligibility_for([employee_number], rule.code, day, catalogue, scope_of(request))
@@ -185,7 +185,7 @@ class EligibilityCollectionView(ApiView):
     )
     def get(self, request):
         params = request.query_params
-        catalogue = selectors.catalogue_load()
+        catalogue = selectors.catalogue_cached()
         rule = case_type_param(params.get("case_type"), catalogue)
         day = date_param(params.get("on"))
         eligible = bool_param(params.get("eligible"), "eligible")
@@ -227,7 +227,7 @@ class EligibilityCollectionView(ApiView):
             raise BadParameter("body", "send a JSON object with case_type and employee_numbers")
         body = BulkEligibilityRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        catalogue = selectors.catalogue_load()
+        catalogue = selectors.catalogue_cached()
         rule = case_type_param(body.validated_data["case_type"], catalogue)
         day = body.validated_data.get("on") or timezone.localdate()
         answers = selectors.eligibility_for(

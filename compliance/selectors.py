@@ -9,14 +9,17 @@ data back, so no page, report or endpoint queries per row.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connections
-from django.db.models import F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import CharField, DateField, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Cast
 
+from core.lookups import AnyOf
 from core.perf import gc_paused
 from people.models import Colleague, Role, RoleAssignment
 from training.models import Course, Equivalence, TrainingRecord
@@ -78,6 +81,30 @@ def catalogue_load() -> engine.Catalogue:
         )
     )
     return engine.Catalogue(requirements=requirements, equivalences=equivalences, case_types=case_types)
+
+
+_memo: tuple[float, engine.Catalogue] | None = None
+
+
+def catalogue_cached() -> engine.Catalogue:
+    """The catalogue, loaded at most once every COMPLIANCE_CATALOGUE_CACHE_SECONDS per process.
+
+    For the API's hot path: seven queries per request would cost more than
+    the answer. A change made in this process (the admin, a fixture) forgets
+    it at once (`catalogue_forget`, connected to the catalogue's models); other
+    processes see it within the cache's lifetime.
+    """
+    global _memo
+    now = time.monotonic()
+    memo = _memo
+    if memo is None or now - memo[0] >= settings.COMPLIANCE_CATALOGUE_CACHE_SECONDS:
+        memo = _memo = (now, catalogue_load())
+    return memo[1]
+
+
+def catalogue_forget(**kwargs) -> None:
+    global _memo
+    _memo = None
 
 
 def _rows(queryset) -> list[tuple]:
@@ -201,59 +228,135 @@ _COLLEAGUE_COLUMNS = (
 )
 
 
-def _facts_for_rows(rows: list[tuple], id_filter) -> dict[int, engine.ColleagueFacts]:
-    """The engine's facts for colleague rows already fetched (`_COLLEAGUE_COLUMNS`), in 3 queries.
+_SHAPE = ("u_colleague", "u_tag", "u_code", "u_d1", "u_d2", "u_d3", "u_d4", "u_d5", "u_what")
 
-    `id_filter` is the rows' ids: a list when there are a few thousand at most
-    (one IN-list of integers, rather than repeating the lookup that found them
-    in every query), or a subquery for the whole organisation. Role and course
-    codes come by join: for a few thousand rows that is cheaper than two more
-    queries for the code tables.
+
+def _shaped(queryset, colleague: str, tag: str, code: str, *dates: str, kind: str | None = None):
+    """Rows as (colleague id, tag, code, five dates, kind): every branch of the facts union alike.
+
+    Every column is a named annotation, so each branch selects them in the same order.
     """
-    if not rows:
-        return {}
-    roles: dict[int, list] = defaultdict(list)
-    for colleague_id, role, started_on in _rows(
-        RoleAssignment.objects.filter(colleague_id__in=id_filter).values_list(
-            "colleague_id", "role__code", "started_on"
-        )
-    ):
-        roles[colleague_id].append((role, started_on))
-    completions: dict[int, list] = defaultdict(list)
-    for colleague_id, course, completed_on in _rows(
-        TrainingRecord.objects.filter(colleague_id__in=id_filter).values_list(
-            "colleague_id", "course__code", "completed_on"
-        )
-    ):
-        completions[colleague_id].append((course, completed_on))
-    waivers: dict[int, list[engine.WaiverFacts]] = defaultdict(list)
-    for colleague_id, *w in _rows(
-        Waiver.objects.filter(colleague_id__in=id_filter).values_list(
+    # Typed NULLs: PostgreSQL settles a union's column types branch by branch.
+    no_date = Cast(Value(None), output_field=DateField())
+    columns = {
+        "u_colleague": F(colleague),
+        "u_tag": Cast(Value(tag), output_field=CharField()),
+        "u_code": F(code),
+        **{f"u_d{i}": F(dates[i - 1]) if i <= len(dates) else no_date for i in range(1, 6)},
+        "u_what": F(kind) if kind else Cast(Value(None), output_field=CharField()),
+    }
+    return queryset.order_by().annotate(**columns).values_list(*_SHAPE)
+
+
+def _facts_union(which, colleagues=None) -> dict[int, engine.ColleagueFacts]:
+    """Role spells, training records, waivers (and colleagues) of `which`, as one UNION ALL query.
+
+    One round trip instead of four, which is most of the cost of asking about
+    one officer. `which` filters each branch by its `colleague_id`, or by
+    `colleague__...`; `colleagues`, when given, is a queryset whose rows join
+    the union so that facts for unknown or out-of-scope colleagues are dropped.
+    """
+    branches = [
+        _shaped(RoleAssignment.objects.filter(which), "colleague_id", "r", "role__code", "started_on"),
+        _shaped(TrainingRecord.objects.filter(which), "colleague_id", "t", "course__code", "completed_on"),
+        _shaped(
+            Waiver.objects.filter(which),
             "colleague_id",
+            "w",
             "requirement__code",
-            "kind",
             "approved_on",
             "new_due_date",
             "original_due_date",
             "starts_on",
             "ends_on",
-        )
+            kind="kind",
+        ),
+    ]
+    if colleagues is not None:
+        branches.append(_shaped(colleagues, "id", "c", "employee_number", "start_date", "leaving_date"))
+    roles: dict[int, list] = defaultdict(list)
+    completions: dict[int, list] = defaultdict(list)
+    waivers: dict[int, list[engine.WaiverFacts]] = defaultdict(list)
+    found: dict[int, tuple] = {}
+    for colleague_id, tag, code, day, second, third, starts, ends, kind in _rows(
+        branches[0].union(*branches[1:], all=True)
     ):
-        waivers[colleague_id].append(engine.WaiverFacts(*w))
+        if tag == "t":
+            completions[colleague_id].append((code, day))
+        elif tag == "r":
+            roles[colleague_id].append((code, day))
+        elif tag == "w":
+            waivers[colleague_id].append(engine.WaiverFacts(code, kind, day, second, third, starts, ends))
+        else:
+            found[colleague_id] = (code, day, second)
+    return roles, completions, waivers, found
+
+
+def _facts(pk, number, start, leaving, parts, name="", team="") -> engine.ColleagueFacts:
+    roles, completions, waivers, _ = parts
     empty = ()
+    return engine.ColleagueFacts(
+        employee_number=number,
+        start_date=start,
+        leaving_date=leaving,
+        roles=tuple(roles.get(pk, empty)),
+        completions=tuple(completions.get(pk, empty)),
+        waivers=tuple(waivers.get(pk, empty)),
+        name=name,
+        team=team,
+        colleague_id=pk,
+    )
+
+
+def _facts_for_rows(rows: list[tuple], id_filter) -> dict[int, engine.ColleagueFacts]:
+    """The engine's facts for colleague rows already fetched (`_COLLEAGUE_COLUMNS`), in 1 query.
+
+    `id_filter` is the rows' ids: a list when there are a few thousand at most
+    (one array parameter), or a subquery for the whole organisation.
+    """
+    if not rows:
+        return {}
+    which = (
+        Q(colleague_id__in=id_filter)
+        if isinstance(id_filter, QuerySet)
+        else AnyOf(F("colleague_id"), id_filter)
+    )
+    parts = _facts_union(which)
     return {
-        pk: engine.ColleagueFacts(
-            employee_number=number,
-            start_date=start,
-            leaving_date=leaving,
-            roles=tuple(roles.get(pk, empty)),
-            completions=tuple(completions.get(pk, empty)),
-            waivers=tuple(waivers.get(pk, empty)),
-            name=f"{first} {last}".strip(),
-            team=team or "",
-            colleague_id=pk,
-        )
+        pk: _facts(pk, number, start, leaving, parts, f"{first} {last}".strip(), team or "")
         for pk, number, first, last, team, start, leaving in rows
+    }
+
+
+# Up to this many numbers, one query finds the colleagues and their facts
+# together; beyond it, resolving the numbers to ids first is cheaper than
+# looking them up again in every branch of the union (measured: 1,000 numbers).
+ONE_QUERY_UP_TO = 50
+
+
+def colleague_facts_by_number(
+    numbers, colleagues: QuerySet[Colleague] | None = None
+) -> dict[str, engine.ColleagueFacts]:
+    """Facts for these employee numbers, keyed by number: 1 query up to ONE_QUERY_UP_TO numbers, else 2.
+
+    The numbers travel as one array parameter (PostgreSQL), never as an
+    IN-list of a thousand placeholders. `colleagues` limits who can be found.
+    Names and teams are left out: eligibility needs neither.
+    """
+    numbers = list(numbers)
+    if not numbers:
+        return {}
+    scope = Colleague.objects.all() if colleagues is None else colleagues
+    found = scope.filter(AnyOf(F("employee_number"), numbers))
+    if len(numbers) > ONE_QUERY_UP_TO:
+        rows = _rows(found.order_by().values_list("id", "employee_number", "start_date", "leaving_date"))
+        if not rows:
+            return {}
+        parts = _facts_union(AnyOf(F("colleague_id"), [r[0] for r in rows]))
+        return {number: _facts(pk, number, start, leaving, parts) for pk, number, start, leaving in rows}
+    parts = _facts_union(Q(colleague_id__in=found.order_by().values("id")), found)
+    return {
+        number: _facts(pk, number, start, leaving, parts) for pk, (number, start, leaving) in parts[3].items()
     }
 
 
@@ -275,20 +378,15 @@ def eligibility_for(
 
     `colleagues` limits who can be found (a person's scope, `colleagues_for`);
     a number outside it answers `unknown_employee` too, so a scope never
-    reveals who exists beyond it. Costs 4 queries (1 when no number is known),
-    plus the catalogue's unless one is passed.
+    reveals who exists beyond it. Costs 1 query (2 beyond ONE_QUERY_UP_TO
+    numbers), plus the catalogue's unless one is passed.
     """
     catalogue = catalogue or catalogue_load()
     rule = case_type_rule(catalogue, case_type)
     numbers = list(employee_numbers)
-    scope = Colleague.objects.all() if colleagues is None else colleagues
     window = warning_days()
     with gc_paused():
-        rows = _rows(
-            scope.filter(employee_number__in=set(numbers)).order_by().values_list(*_COLLEAGUE_COLUMNS)
-        )
-        facts = _facts_for_rows(rows, [r[0] for r in rows])
-        by_number = {f.employee_number: f for f in facts.values()}
+        by_number = colleague_facts_by_number(set(numbers), colleagues)
         return [engine.eligibility(by_number.get(n), n, rule, catalogue, day, window) for n in numbers]
 
 

@@ -219,6 +219,9 @@ COLLEAGUE_REVIEW_MONTHS = env.int("COLLEAGUE_REVIEW_MONTHS", default=12)
 # The case system's API (issue 9). Throttling and the catalogue's cache use the
 # default cache: give several web processes a shared one with CACHE_URL (redis://...).
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# Seconds another web process may answer from a catalogue (requirements, courses,
+# equivalences, case types) loaded before an edit; the editing process sees it at once.
+COMPLIANCE_CATALOGUE_CACHE_SECONDS = env.int("COMPLIANCE_CATALOGUE_CACHE_SECONDS", default=5)
 API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="1200/min")
 API_USER_THROTTLE_RATE = env.str("API_USER_THROTTLE_RATE", default="600/min")
 API_ELIGIBILITY_BULK_MAX = env.int("API_ELIGIBILITY_BULK_MAX", default=1000)

@@ -4,12 +4,14 @@ Bulk writes that bypass signals (say, a `bulk_create` import) are caught by
 the daily task, and an import may call `eligibility_changes_check_soon` itself.
 """
 
-from django.db.models.signals import post_delete, post_save
+from django.core.signals import setting_changed
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from compliance.models import Waiver
-from people.models import Colleague, RoleAssignment
-from training.models import TrainingRecord
+from compliance.models import CaseType, Requirement, Waiver
+from compliance.selectors import catalogue_forget
+from people.models import Colleague, Role, RoleAssignment
+from training.models import Course, Equivalence, TrainingRecord
 
 from .webhooks import eligibility_changes_check_soon
 
@@ -29,3 +31,18 @@ def colleague_record_changed(sender, instance, raw=False, using="default", **kwa
 def colleague_changed(sender, instance, raw=False, using="default", **kwargs):
     if not raw:
         eligibility_changes_check_soon([instance.pk], using=using)
+
+
+# The API answers from a catalogue cached per process (`catalogue_cached`): an
+# edit to it in this process is seen at once.
+for model in (Requirement, CaseType, Equivalence, Course, Role):
+    post_save.connect(catalogue_forget, sender=model, dispatch_uid=f"catalogue-saved-{model.__name__}")
+    post_delete.connect(catalogue_forget, sender=model, dispatch_uid=f"catalogue-deleted-{model.__name__}")
+for through in (
+    Requirement.roles.through,
+    Requirement.courses.through,
+    Requirement.gates.through,
+    CaseType.roles.through,
+):
+    m2m_changed.connect(catalogue_forget, sender=through, dispatch_uid=f"catalogue-links-{through.__name__}")
+setting_changed.connect(catalogue_forget, dispatch_uid="catalogue-settings")
