@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connections
+from django.db import connection, connections
 from django.db.models import CharField, DateField, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Cast
 
@@ -248,7 +248,7 @@ def _shaped(queryset, colleague: str, tag: str, code: str, *dates: str, kind: st
     return queryset.order_by().annotate(**columns).values_list(*_SHAPE)
 
 
-def _facts_union(which, colleagues=None) -> dict[int, engine.ColleagueFacts]:
+def _facts_union(which, colleagues=None):
     """Role spells, training records, waivers (and colleagues) of `which`, as one UNION ALL query.
 
     One round trip instead of four, which is most of the cost of asking about
@@ -274,13 +274,16 @@ def _facts_union(which, colleagues=None) -> dict[int, engine.ColleagueFacts]:
     ]
     if colleagues is not None:
         branches.append(_shaped(colleagues, "id", "c", "employee_number", "start_date", "leaving_date"))
+    return branches[0].union(*branches[1:], all=True)
+
+
+def _facts_parts(rows):
+    """Split the union's rows into role spells, completions, waivers and colleagues, by colleague id."""
     roles: dict[int, list] = defaultdict(list)
     completions: dict[int, list] = defaultdict(list)
     waivers: dict[int, list[engine.WaiverFacts]] = defaultdict(list)
     found: dict[int, tuple] = {}
-    for colleague_id, tag, code, day, second, third, starts, ends, kind in _rows(
-        branches[0].union(*branches[1:], all=True)
-    ):
+    for colleague_id, tag, code, day, second, third, starts, ends, kind in rows:
         if tag == "t":
             completions[colleague_id].append((code, day))
         elif tag == "r":
@@ -290,6 +293,37 @@ def _facts_union(which, colleagues=None) -> dict[int, engine.ColleagueFacts]:
         else:
             found[colleague_id] = (code, day, second)
     return roles, completions, waivers, found
+
+
+def _in_scope(scope, numbers):
+    return scope.filter(AnyOf(F("employee_number"), numbers)).order_by()
+
+
+# SQL of the hot paths, compiled once per process (PostgreSQL): building a
+# four-branch union through the ORM costs more than running it.
+_COMPILED: dict[str, tuple] = {}
+
+
+def _rows_compiled(key: str | None, make, values: list) -> list[tuple]:
+    """Rows of the queryset `make(values)`; with a `key`, its SQL is compiled once and reused.
+
+    On PostgreSQL `values` travels as one array parameter (`AnyOf`), so the
+    SQL text does not depend on it: every list parameter of the compiled
+    query is `values`. Elsewhere (SQLite) the query is built each time.
+    """
+    if key is None or connection.vendor != "postgresql":
+        return _rows(make(values))
+    cached = _COMPILED.get(key)
+    if cached is None:
+        queryset = make([])
+        compiler = queryset.query.get_compiler(using=queryset.db)
+        sql, params = compiler.as_sql()
+        cached = _COMPILED[key] = (compiler, sql, tuple(params))
+    compiler, sql, params = cached
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [values if isinstance(p, list) else p for p in params])
+        fetched = cursor.fetchall()
+    return list(compiler.results_iter([fetched], tuple_expected=True))
 
 
 def _facts(pk, number, start, leaving, parts, name="", team="") -> engine.ColleagueFacts:
@@ -321,7 +355,7 @@ def _facts_for_rows(rows: list[tuple], id_filter) -> dict[int, engine.ColleagueF
         if isinstance(id_filter, QuerySet)
         else AnyOf(F("colleague_id"), id_filter)
     )
-    parts = _facts_union(which)
+    parts = _facts_parts(_rows(_facts_union(which)))
     return {
         pk: _facts(pk, number, start, leaving, parts, f"{first} {last}".strip(), team or "")
         for pk, number, first, last, team, start, leaving in rows
@@ -347,14 +381,31 @@ def colleague_facts_by_number(
     if not numbers:
         return {}
     scope = Colleague.objects.all() if colleagues is None else colleagues
-    found = scope.filter(AnyOf(F("employee_number"), numbers))
     if len(numbers) > ONE_QUERY_UP_TO:
-        rows = _rows(found.order_by().values_list("id", "employee_number", "start_date", "leaving_date"))
+        rows = _rows_compiled(
+            "colleagues by number" if colleagues is None else None,
+            lambda values: _in_scope(scope, values).values_list(
+                "id", "employee_number", "start_date", "leaving_date"
+            ),
+            numbers,
+        )
         if not rows:
             return {}
-        parts = _facts_union(AnyOf(F("colleague_id"), [r[0] for r in rows]))
+        parts = _facts_parts(
+            _rows_compiled(
+                "facts by id", lambda ids: _facts_union(AnyOf(F("colleague_id"), ids)), [r[0] for r in rows]
+            )
+        )
         return {number: _facts(pk, number, start, leaving, parts) for pk, number, start, leaving in rows}
-    parts = _facts_union(Q(colleague_id__in=found.order_by().values("id")), found)
+    parts = _facts_parts(
+        _rows_compiled(
+            "facts by number" if colleagues is None else None,
+            lambda values: _facts_union(
+                Q(colleague_id__in=_in_scope(scope, values).values("id")), _in_scope(scope, values)
+            ),
+            numbers,
+        )
+    )
     return {
         number: _facts(pk, number, start, leaving, parts) for pk, (number, start, leaving) in parts[3].items()
     }

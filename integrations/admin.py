@@ -118,6 +118,8 @@ class DeliveryInline(admin.TabularInline):
 
 
 class WebhookForm(forms.ModelForm):
+    url = forms.URLField(max_length=500, assume_scheme="https")
+
     class Meta:
         model = Webhook
         fields = ("client", "url", "case_type", "active")

@@ -112,53 +112,59 @@ def _reasons(answer) -> list[dict]:
 _INSERT_MANY = """
 INSERT INTO integrations_decision
   (client_id, answered_at, employee_number, case_type, as_of, eligible, supervision_required, eligible_until, reasons)
-SELECT %s, %s, * FROM unnest(%s::varchar[], %s::varchar[], %s::date[], %s::boolean[], %s::boolean[], %s::date[],
-                             %s::jsonb[])
+SELECT %s, %s, d.employee_number, d.case_type, d.as_of, d.eligible, d.supervision_required, d.eligible_until,
+       d.reasons
+FROM jsonb_to_recordset(%s::jsonb) AS d(employee_number varchar, case_type varchar, as_of date, eligible boolean,
+                                        supervision_required boolean, eligible_until date, reasons jsonb)
 """
 
 
 def decision_log_record(*, client: ApiClient, answers) -> None:
     """Record every eligibility answer given to a machine client, in one INSERT whatever their number.
 
-    On PostgreSQL many answers go as one column array each (`unnest`): a
-    thousand rows through `bulk_create` are nine thousand placeholders, which
-    cost the driver more than the database. One answer is a plain INSERT.
+    On PostgreSQL many answers travel as one JSON document unpacked by the
+    database (`jsonb_to_recordset`): a thousand rows through `bulk_create` are
+    nine thousand placeholders, which cost the driver far more than the
+    database. One answer is a plain INSERT.
     """
     now = timezone.now()
     answers = list(answers)
     if len(answers) > 1 and connection.vendor == "postgresql":
+        document = json.dumps(
+            [
+                {
+                    "employee_number": a.employee_number,
+                    "case_type": a.case_type,
+                    "as_of": a.as_of.isoformat(),
+                    "eligible": a.eligible,
+                    "supervision_required": a.supervision_required,
+                    "eligible_until": a.eligible_until.isoformat() if a.eligible_until else None,
+                    "reasons": _reasons(a),
+                }
+                for a in answers
+            ]
+        )
         with connection.cursor() as cursor:
-            cursor.execute(
-                _INSERT_MANY,
-                [
-                    client.pk,
-                    now,
-                    [a.employee_number for a in answers],
-                    [a.case_type for a in answers],
-                    [a.as_of for a in answers],
-                    [a.eligible for a in answers],
-                    [a.supervision_required for a in answers],
-                    [a.eligible_until for a in answers],
-                    [json.dumps(_reasons(a)) for a in answers],
-                ],
-            )
+            cursor.execute(_INSERT_MANY, [client.pk, now, document])
         return
-    Decision.objects.bulk_create(
-        [
-            Decision(
-                client_id=client.pk,
-                employee_number=a.employee_number,
-                case_type=a.case_type,
-                as_of=a.as_of,
-                eligible=a.eligible,
-                supervision_required=a.supervision_required,
-                eligible_until=a.eligible_until,
-                reasons=_reasons(a),
-                answered_at=now,
-            )
-            for a in answers
-        ]
-    )
+    decisions = [
+        Decision(
+            client_id=client.pk,
+            employee_number=a.employee_number,
+            case_type=a.case_type,
+            as_of=a.as_of,
+            eligible=a.eligible,
+            supervision_required=a.supervision_required,
+            eligible_until=a.eligible_until,
+            reasons=_reasons(a),
+            answered_at=now,
+        )
+        for a in answers
+    ]
+    if len(decisions) == 1:
+        decisions[0].save()  # one statement; bulk_create would wrap it in BEGIN and COMMIT
+    else:
+        Decision.objects.bulk_create(decisions)
 
 
 def decision_log_prune(*, now: dt.datetime | None = None) -> int:
