@@ -12,7 +12,7 @@ import re
 from django.conf import settings
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -106,7 +106,7 @@ class PaginatedEligibilitySerializer(serializers.Serializer):
     count = serializers.IntegerField(help_text="Officers matching, across every page.")
     next = serializers.URLField(allow_null=True, help_text="The next page, or null.")
     previous = serializers.URLField(allow_null=True, help_text="The previous page, or null.")
-    results = EligibilitySerializer(many=True)
+    results = EligibilitySerializer(many=True, help_text="This page's answers, ordered by team and name.")
 
 
 EXAMPLE = OpenApiExample(
@@ -142,7 +142,7 @@ class EligibilityDetailView(ApiView):
             ON_PARAMETER,
         ],
         responses={
-            200: EligibilitySerializer,
+            200: OpenApiResponse(EligibilitySerializer, description="The officer's eligibility on the date."),
             **COMMON_ERRORS,
             404: error("No colleague with this employee number (or none you may see)."),
         },
@@ -180,7 +180,12 @@ class EligibilityCollectionView(ApiView):
             OpenApiParameter("page", int, description="Page number, from 1."),
             OpenApiParameter("page_size", int, description="Answers per page, up to 1000 (default 100)."),
         ],
-        responses={200: PaginatedEligibilitySerializer, **COMMON_ERRORS},
+        responses={
+            200: OpenApiResponse(
+                PaginatedEligibilitySerializer, description="A page of officers' eligibility."
+            ),
+            **COMMON_ERRORS,
+        },
         tags=["eligibility"],
     )
     def get(self, request):
@@ -219,7 +224,12 @@ class EligibilityCollectionView(ApiView):
             "`unknown_employee`."
         ),
         request=BulkEligibilityRequestSerializer,
-        responses={200: EligibilityListSerializer, **COMMON_ERRORS},
+        responses={
+            200: OpenApiResponse(
+                EligibilityListSerializer, description="One answer per number, in request order."
+            ),
+            **COMMON_ERRORS,
+        },
         tags=["eligibility"],
     )
     def post(self, request):

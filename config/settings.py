@@ -191,6 +191,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ReasonCodeEnum": "compliance.enums.Reason",
+        "StatusEnum": "compliance.enums.Status",
+    },
 }
 
 # UK GDPR storage limitation: leavers' personal data is anonymised this long after leaving.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 
@@ -16,13 +16,13 @@ from .services import webhook_register, webhook_remove
 
 
 class WebhookSerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True)
+    id = serializers.IntegerField(read_only=True, help_text="Identifies the webhook, e.g. to remove it.")
     url = serializers.URLField(
         max_length=500, help_text="Where to POST `eligibility.changed` events (http or https)."
     )
     case_type = serializers.SlugField(max_length=50, help_text="The case type to follow, e.g. `hate_crime`.")
-    active = serializers.BooleanField(read_only=True)
-    created_at = serializers.DateTimeField(read_only=True)
+    active = serializers.BooleanField(read_only=True, help_text="Deliveries are sent while true.")
+    created_at = serializers.DateTimeField(read_only=True, help_text="When it was registered.")
 
     def validate_case_type(self, value):
         if not CaseType.objects.filter(code=value).exists():
@@ -70,7 +70,10 @@ class WebhookListView(ApiView):
     @extend_schema(
         operation_id="webhooks_list",
         summary="This client's webhooks",
-        responses={200: WebhookSerializer(many=True), **ERRORS},
+        responses={
+            200: OpenApiResponse(WebhookSerializer(many=True), description="This client's webhooks."),
+            **ERRORS,
+        },
         tags=["webhooks"],
     )
     def get(self, request):
@@ -88,7 +91,13 @@ class WebhookListView(ApiView):
             "Failed deliveries are retried with exponential backoff."
         ),
         request=WebhookSerializer,
-        responses={201: RegisteredWebhookSerializer, 400: BAD_PARAMETER, **ERRORS},
+        responses={
+            201: OpenApiResponse(
+                RegisteredWebhookSerializer, description="Registered; the secret is shown once."
+            ),
+            400: BAD_PARAMETER,
+            **ERRORS,
+        },
         tags=["webhooks"],
     )
     def post(self, request):
@@ -112,7 +121,11 @@ class WebhookDetailView(ApiView):
         operation_id="webhooks_destroy",
         summary="Unsubscribe",
         parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)],
-        responses={204: None, **ERRORS, 404: error("No webhook with this id belongs to this client.")},
+        responses={
+            204: OpenApiResponse(description="Removed: no more deliveries."),
+            **ERRORS,
+            404: error("No webhook with this id belongs to this client."),
+        },
         tags=["webhooks"],
     )
     def delete(self, request, pk: int):

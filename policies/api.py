@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.response import Response
 
@@ -18,7 +18,7 @@ from .rules import ReviewStatus, review_status
 
 class PolicySerializer(serializers.Serializer):
     slug = serializers.SlugField(help_text="Stable identifier, e.g. `hate-harassment`.")
-    title = serializers.CharField()
+    title = serializers.CharField(help_text="The policy's title, e.g. Hate Harassment Policy.")
     version = serializers.CharField(help_text="The version in force.")
     owner = serializers.CharField(help_text="The post that owns the policy.")
     review_frequency_months = serializers.IntegerField(
@@ -63,7 +63,7 @@ class PolicyListView(ApiView):
             )
         ],
         responses={
-            200: PolicySerializer(many=True),
+            200: OpenApiResponse(PolicySerializer(many=True), description="Every policy, by title."),
             400: BAD_PARAMETER,
             401: UNAUTHENTICATED,
             403: FORBIDDEN,
