@@ -11,7 +11,9 @@ def webhook_deliver(self, delivery_id: int) -> str:
     from .webhooks import retry_delay, webhook_delivery_attempt
 
     status = webhook_delivery_attempt(delivery_id=delivery_id)
-    if status == DeliveryStatus.RETRYING:
+    # Without a broker (a developer's laptop) tasks run in-process and cannot be
+    # scheduled again: the delivery stays `retrying`, for the admin's "send again".
+    if status == DeliveryStatus.RETRYING and not self.request.is_eager:
         # Attempts are counted on the delivery row, so the cap holds across worker restarts.
         raise self.retry(
             countdown=retry_delay(self.request.retries + 1), max_retries=settings.WEBHOOK_MAX_ATTEMPTS
