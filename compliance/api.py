@@ -29,7 +29,7 @@ from integrations.rest import (
     api_client_of,
     error,
 )
-from integrations.services import decision_log_record
+from integrations.services import api_client_forget, api_client_still_live, decision_log_record
 from people.models import Team
 
 from . import selectors
@@ -85,9 +85,14 @@ def scope_of(request):
 
 
 def answered(request, answers) -> None:
+    """Log the answers for a machine client; no answer leaves unlogged, nor for a key revoked meanwhile."""
     client = api_client_of(request)
-    if client is not None:
-        decision_log_record(client=client, answers=answers)
+    if client is None or decision_log_record(client=client, answers=answers, scope=Scope.ELIGIBILITY):
+        return
+    api_client_forget(client)
+    if api_client_still_live(client=client, scope=Scope.ELIGIBILITY) == "scope":
+        raise exceptions.PermissionDenied(f"This API key does not have the `{Scope.ELIGIBILITY}` scope.")
+    raise exceptions.AuthenticationFailed("The API key is not valid, or has been revoked.")
 
 
 class EligibilityPagination(PageNumberPagination):
@@ -128,6 +133,7 @@ EXAMPLE = OpenApiExample(
 
 class EligibilityDetailView(ApiView):
     required_scope = Scope.ELIGIBILITY
+    logs_answers = True
 
     @extend_schema(
         operation_id="eligibility_retrieve",
@@ -162,6 +168,7 @@ class EligibilityDetailView(ApiView):
 
 class EligibilityCollectionView(ApiView):
     required_scope = Scope.ELIGIBILITY
+    logs_answers = True
 
     @extend_schema(
         operation_id="eligibility_list",

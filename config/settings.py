@@ -229,6 +229,9 @@ COMPLIANCE_CATALOGUE_CACHE_SECONDS = env.int("COMPLIANCE_CATALOGUE_CACHE_SECONDS
 API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="1200/min")
 API_USER_THROTTLE_RATE = env.str("API_USER_THROTTLE_RATE", default="600/min")
 API_ELIGIBILITY_BULK_MAX = env.int("API_ELIGIBILITY_BULK_MAX", default=1000)
+# Seconds a web process may trust a key it has seen, for the eligibility
+# endpoints only: their decision-log INSERT re-checks the key in the same statement.
+API_KEY_CACHE_SECONDS = env.int("API_KEY_CACHE_SECONDS", default=60)
 API_LAST_USED_PRECISION_SECONDS = env.int("API_LAST_USED_PRECISION_SECONDS", default=60)
 # Six years: a case review or claim can look back that far (Limitation Act 1980).
 API_DECISION_LOG_RETENTION_DAYS = env.int("API_DECISION_LOG_RETENTION_DAYS", default=6 * 366)

@@ -55,7 +55,8 @@ class ApiKeyAuthentication(BaseAuthentication):
             token = parts[1].decode()
         except UnicodeError:
             raise exceptions.AuthenticationFailed("The API key is not valid.") from None
-        client = api_client_authenticate(token=token)
+        view = request.parser_context.get("view") if request.parser_context else None
+        client = api_client_authenticate(token=token, confirmed_later=getattr(view, "logs_answers", False))
         if client is None:
             raise exceptions.AuthenticationFailed("The API key is not valid, or has been revoked.")
         return ClientPrincipal(client), client

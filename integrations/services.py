@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import hashlib
 import json
 import secrets
+import time
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -81,21 +83,54 @@ def api_client_revoke(*, client: ApiClient) -> None:
         client.save(update_fields=["revoked_at"])
 
 
-def api_client_authenticate(*, token: str) -> ApiClient | None:
+# token hash -> (when fetched, the client then): see api_client_authenticate.
+_known_keys: dict[str, tuple[float, ApiClient]] = {}
+
+
+def api_client_authenticate(*, token: str, confirmed_later: bool = False) -> ApiClient | None:
     """The live client holding `token`, or None. One query, plus a write at most once a minute.
 
-    The last-used time is only as precise as API_LAST_USED_PRECISION_SECONDS so
-    that a busy client does not turn every read into a write.
+    `confirmed_later`: the caller will write the decision log with
+    `decision_log_record`, whose INSERT itself checks, in the same statement,
+    that the key is still live and still has the scope; so a key seen in the
+    last API_KEY_CACHE_SECONDS is taken from this process's memory, saving a
+    round trip on every lookup, while a revoked or rotated key still gets no
+    answer (PostgreSQL only). The last-used time is only as precise as
+    API_LAST_USED_PRECISION_SECONDS, so a busy client does not turn reads into writes.
     """
-    client = ApiClient.objects.filter(token_hash=token_hash(token), revoked_at__isnull=True).first()
-    if client is None:
-        return None
+    digest = token_hash(token)
     now = timezone.now()
+    remembered = _known_keys.get(digest) if confirmed_later and connection.vendor == "postgresql" else None
+    if remembered is not None and time.monotonic() - remembered[0] < settings.API_KEY_CACHE_SECONDS:
+        client = copy.copy(remembered[1])
+        client.confirmed = False
+    else:
+        client = ApiClient.objects.filter(token_hash=digest, revoked_at__isnull=True).first()
+        if client is None:
+            _known_keys.pop(digest, None)
+            return None
+        client.confirmed = True
+        _known_keys[digest] = (time.monotonic(), copy.copy(client))
     precision = dt.timedelta(seconds=settings.API_LAST_USED_PRECISION_SECONDS)
     if client.last_used_at is None or now - client.last_used_at >= precision:
         ApiClient.objects.filter(pk=client.pk).update(last_used_at=now)
         client.last_used_at = now
+        _known_keys[digest] = (time.monotonic(), copy.copy(client))
     return client
+
+
+def api_client_forget(client: ApiClient) -> None:
+    _known_keys.pop(client.token_hash, None)
+
+
+def api_client_still_live(*, client: ApiClient, scope: str) -> str | None:
+    """None when the key is still live with `scope`; else why not (`revoked` or `scope`)."""
+    fresh = ApiClient.objects.filter(
+        pk=client.pk, token_hash=client.token_hash, revoked_at__isnull=True
+    ).first()
+    if fresh is None:
+        return "revoked"
+    return None if fresh.has_scope(scope) else "scope"
 
 
 def _reasons(answer) -> list[dict]:
@@ -109,27 +144,36 @@ def _reasons(answer) -> list[dict]:
     ]
 
 
-_INSERT_MANY = """
+# One statement, whatever the number of answers: they travel as one JSON
+# document unpacked by the database (a thousand rows through bulk_create are
+# nine thousand placeholders, which cost the driver more than the database),
+# and the key is checked live, with its scope, in the same statement.
+_INSERT_CHECKED = """
 INSERT INTO integrations_decision
   (client_id, answered_at, employee_number, case_type, as_of, eligible, supervision_required, eligible_until, reasons)
-SELECT %s, %s, d.employee_number, d.case_type, d.as_of, d.eligible, d.supervision_required, d.eligible_until,
+SELECT c.id, %s, d.employee_number, d.case_type, d.as_of, d.eligible, d.supervision_required, d.eligible_until,
        d.reasons
-FROM jsonb_to_recordset(%s::jsonb) AS d(employee_number varchar, case_type varchar, as_of date, eligible boolean,
+FROM integrations_apiclient c,
+     jsonb_to_recordset(%s::jsonb) AS d(employee_number varchar, case_type varchar, as_of date, eligible boolean,
                                         supervision_required boolean, eligible_until date, reasons jsonb)
+WHERE c.id = %s AND c.token_hash = %s AND c.revoked_at IS NULL AND c.scopes @> %s::jsonb
 """
 
 
-def decision_log_record(*, client: ApiClient, answers) -> None:
-    """Record every eligibility answer given to a machine client, in one INSERT whatever their number.
+def decision_log_record(*, client: ApiClient, answers, scope: str = "eligibility") -> bool:
+    """Record every eligibility answer given to a machine client; False if the key is no longer live.
 
-    On PostgreSQL many answers travel as one JSON document unpacked by the
-    database (`jsonb_to_recordset`): a thousand rows through `bulk_create` are
-    nine thousand placeholders, which cost the driver far more than the
-    database. One answer is a plain INSERT.
+    The caller gives the answers only when this returns True: an answer is
+    never given without being logged, nor to a key revoked a moment ago.
     """
     now = timezone.now()
     answers = list(answers)
-    if len(answers) > 1 and connection.vendor == "postgresql":
+    if connection.vendor == "postgresql":
+        if not answers:
+            return (
+                getattr(client, "confirmed", True)
+                or api_client_still_live(client=client, scope=scope) is None
+            )
         document = json.dumps(
             [
                 {
@@ -145,9 +189,11 @@ def decision_log_record(*, client: ApiClient, answers) -> None:
             ]
         )
         with connection.cursor() as cursor:
-            cursor.execute(_INSERT_MANY, [client.pk, now, document])
-        return
-    decisions = [
+            cursor.execute(
+                _INSERT_CHECKED, [now, document, client.pk, client.token_hash, json.dumps([scope])]
+            )
+            return cursor.rowcount == len(answers)
+    Decision.objects.bulk_create(
         Decision(
             client_id=client.pk,
             employee_number=a.employee_number,
@@ -160,11 +206,8 @@ def decision_log_record(*, client: ApiClient, answers) -> None:
             answered_at=now,
         )
         for a in answers
-    ]
-    if len(decisions) == 1:
-        decisions[0].save()  # one statement; bulk_create would wrap it in BEGIN and COMMIT
-    else:
-        Decision.objects.bulk_create(decisions)
+    )
+    return True
 
 
 def decision_log_prune(*, now: dt.datetime | None = None) -> int:

@@ -6,6 +6,7 @@ from django.test import Client
 
 from compliance import selectors
 from compliance.models import Requirement, Waiver
+from integrations import services
 from integrations.services import api_client_issue
 from tests.factories import ColleagueFactory, TeamFactory, record
 
@@ -19,10 +20,12 @@ CASE = "hate_crime"
 
 @pytest.fixture(autouse=True)
 def _fresh_catalogue():
-    """The API caches the catalogue per process; each test's database has its own."""
+    """The API caches the catalogue and the keys it has seen per process; each test's database has its own."""
     selectors.catalogue_forget()
+    services._known_keys.clear()
     yield
     selectors.catalogue_forget()
+    services._known_keys.clear()
 
 
 @pytest.fixture

@@ -303,6 +303,38 @@ def test_every_answer_to_a_machine_client_is_logged(api, spec_people):
     assert Decision.objects.filter(answered_at__isnull=True).count() == 0
 
 
+def test_a_key_seen_before_is_checked_again_by_the_log(api, spec_people):
+    """Revoked, rotated or stripped of its scope a moment ago: no answer, though this process knew the key."""
+    from integrations.models import ApiClient
+
+    assert single(api, "E990001").status_code == 200
+    ApiClient.objects.filter(name="case-system").update(scopes=["policies"])
+    stripped = single(api, "E990001")
+    ApiClient.objects.filter(name="case-system").update(scopes=["eligibility"])
+    assert single(api, "E990001").status_code == 200
+    ApiClient.objects.filter(name="case-system").update(token_hash="0" * 64)
+    rotated = bulk(api, ["E990001"])
+
+    assert (stripped.status_code, stripped.json()["detail"]) == (
+        403,
+        "This API key does not have the `eligibility` scope.",
+    )
+    assert (rotated.status_code, rotated.json()["detail"]) == (
+        401,
+        "The API key is not valid, or has been revoked.",
+    )
+    assert Decision.objects.count() == 2
+
+
+def test_an_empty_page_for_a_revoked_key_is_401(api, spec_people):
+    from integrations.models import ApiClient
+
+    assert api.get("/api/v1/eligibility/", {"case_type": CASE, "on": "2001-01-01"}).json()["count"] == 0
+    ApiClient.objects.filter(name="case-system").update(revoked_at="2026-01-01T00:00Z")
+
+    assert api.get("/api/v1/eligibility/", {"case_type": CASE, "on": "2001-01-01"}).status_code == 401
+
+
 def test_people_answers_are_not_logged(client, spec_people):
     from tests.factories import UserFactory
 
@@ -348,24 +380,25 @@ def warm(api, settings, reference):
     return api
 
 
-def test_single_lookup_takes_three_queries(warm, reference):
+def test_single_lookup_takes_two_queries(warm, reference):
     number = officers(1)[0]
     with CaptureQueriesContext(connection) as ctx:
         response = single(warm, number, on="2026-06-01")
     assert response.status_code == 200
-    # the API key; the colleague with role spells, records and waivers (one UNION ALL); the decision log.
-    assert len(ctx.captured_queries) == 3
+    # The colleague with role spells, records and waivers (one UNION ALL); the decision log,
+    # whose INSERT checks the key, seen by this process a moment ago, is still live.
+    assert len(ctx.captured_queries) == 2
 
 
-@pytest.mark.parametrize(("count", "queries"), [(1, 3), (50, 3), (51, 4), (1000, 4)])
+@pytest.mark.parametrize(("count", "queries"), [(1, 2), (50, 2), (51, 3), (1000, 3)])
 def test_bulk_takes_a_fixed_number_of_queries(warm, reference, count, queries):
     numbers = officers(count)
     with CaptureQueriesContext(connection) as ctx:
         response = bulk(warm, numbers, on="2026-06-01")
     assert response.status_code == 200
     assert [r["eligible"] for r in response.json()["results"]] == [True] * count
-    # The API key; the facts (up to 50 numbers one UNION ALL with the colleagues,
-    # beyond that the numbers resolved to ids first); the decision log in one INSERT.
+    # The facts (up to 50 numbers one UNION ALL with the colleagues, beyond that the
+    # numbers resolved to ids first); the decision log in one INSERT that checks the key.
     assert len(ctx.captured_queries) == queries
     assert Decision.objects.filter(as_of=D("2026-06-01")).count() == count
 
@@ -376,5 +409,5 @@ def test_list_page_takes_a_fixed_number_of_queries(warm, reference, count):
     with CaptureQueriesContext(connection) as ctx:
         response = warm.get("/api/v1/eligibility/", {"case_type": CASE, "on": "2026-06-01"})
     assert response.json()["count"] == count
-    # the API key; count; the page's colleagues; their facts; the decision log.
-    assert len(ctx.captured_queries) == 5
+    # count; the page's colleagues; their facts; the decision log (checking the key).
+    assert len(ctx.captured_queries) == 4
