@@ -19,7 +19,7 @@ from django.db import connection, connections
 from django.db.models import CharField, DateField, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Cast
 
-from core.lookups import AnyOf
+from core.lookups import AnyOf, array_literal
 from core.perf import gc_paused
 from people.models import Colleague, Role, RoleAssignment
 from training.models import Course, Equivalence, TrainingRecord
@@ -302,26 +302,31 @@ def _in_scope(scope, numbers):
 # SQL of the hot paths, compiled once per process (PostgreSQL): building a
 # four-branch union through the ORM costs more than running it.
 _COMPILED: dict[str, tuple] = {}
+# Compiled with these values in place of the real ones, found again by their literal.
+_MARK = ["\x00values of this query\x00"]
+_MARK_LITERAL = array_literal(_MARK)
 
 
 def _rows_compiled(key: str | None, make, values: list) -> list[tuple]:
     """Rows of the queryset `make(values)`; with a `key`, its SQL is compiled once and reused.
 
     On PostgreSQL `values` travels as one array parameter (`AnyOf`), so the
-    SQL text does not depend on it: every list parameter of the compiled
-    query is `values`. Elsewhere (SQLite) the query is built each time.
+    SQL text does not depend on it: the query is compiled once with marker
+    values, whose parameter is then swapped for the real ones. Elsewhere
+    (SQLite) the query is built each time.
     """
     if key is None or connection.vendor != "postgresql":
         return _rows(make(values))
     cached = _COMPILED.get(key)
     if cached is None:
-        queryset = make([])
+        queryset = make(_MARK)
         compiler = queryset.query.get_compiler(using=queryset.db)
         sql, params = compiler.as_sql()
         cached = _COMPILED[key] = (compiler, sql, tuple(params))
     compiler, sql, params = cached
+    literal = array_literal(values)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [values if isinstance(p, list) else p for p in params])
+        cursor.execute(sql, [literal if p == _MARK_LITERAL else p for p in params])
         fetched = cursor.fetchall()
     return list(compiler.results_iter([fetched], tuple_expected=True))
 

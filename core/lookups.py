@@ -25,4 +25,17 @@ class AnyOf(Lookup):
 
     def as_postgresql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s)", [*lhs_params, list(self.rhs)]
+        return f"{lhs} = ANY(%s::{self.lhs.output_field.db_type(connection)}[])", [
+            *lhs_params,
+            array_literal(self.rhs),
+        ]
+
+
+def array_literal(values) -> str:
+    """A PostgreSQL array literal, `{"E1","E2"}`: one string for the driver to send.
+
+    psycopg quotes a Python list element by element; a thousand employee
+    numbers then cost more than the query. Every element is quoted here, with
+    backslashes and double quotes escaped, so any string is safe.
+    """
+    return "{" + ",".join('"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values) + "}"
