@@ -24,3 +24,4 @@ check:  ## what CI checks besides the tests
 bench:
 	.venv/bin/python benchmarks/engine.py
 	.venv/bin/python benchmarks/programme.py
+	.venv/bin/python benchmarks/eligibility.py

@@ -9,14 +9,17 @@ data back, so no page, report or endpoint queries per row.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import connections
-from django.db.models import QuerySet
+from django.db import connection, connections
+from django.db.models import CharField, DateField, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Cast
 
+from core.lookups import AnyOf, array_literal
 from core.perf import gc_paused
 from people.models import Colleague, Role, RoleAssignment
 from training.models import Course, Equivalence, TrainingRecord
@@ -78,6 +81,30 @@ def catalogue_load() -> engine.Catalogue:
         )
     )
     return engine.Catalogue(requirements=requirements, equivalences=equivalences, case_types=case_types)
+
+
+_memo: tuple[float, engine.Catalogue] | None = None
+
+
+def catalogue_cached() -> engine.Catalogue:
+    """The catalogue, loaded at most once every COMPLIANCE_CATALOGUE_CACHE_SECONDS per process.
+
+    For the API's hot path: seven queries per request would cost more than
+    the answer. A change made in this process (the admin, a fixture) forgets
+    it at once (`catalogue_forget`, connected to the catalogue's models); other
+    processes see it within the cache's lifetime.
+    """
+    global _memo
+    now = time.monotonic()
+    memo = _memo
+    if memo is None or now - memo[0] >= settings.COMPLIANCE_CATALOGUE_CACHE_SECONDS:
+        memo = _memo = (now, catalogue_load())
+    return memo[1]
+
+
+def catalogue_forget(**kwargs) -> None:
+    global _memo
+    _memo = None
 
 
 def _rows(queryset) -> list[tuple]:
@@ -189,19 +216,267 @@ class UnknownCaseType(ValueError):
     pass
 
 
-def eligibility_for(
-    employee_numbers: Iterable[str], case_type: str, day: dt.date, catalogue: engine.Catalogue | None = None
-) -> list[engine.Eligibility]:
-    """SPEC.md 4 for each number, in the order asked; unknown numbers answer `unknown_employee`."""
-    catalogue = catalogue or catalogue_load()
+# The colleague columns every fact-loading path reads, in this order.
+_COLLEAGUE_COLUMNS = (
+    "id",
+    "employee_number",
+    "first_name",
+    "last_name",
+    "team__name",
+    "start_date",
+    "leaving_date",
+)
+
+
+_SHAPE = ("u_colleague", "u_tag", "u_code", "u_d1", "u_d2", "u_d3", "u_d4", "u_d5", "u_what")
+
+
+def _shaped(queryset, colleague: str, tag: str, code: str, *dates: str, kind: str | None = None):
+    """Rows as (colleague id, tag, code, five dates, kind): every branch of the facts union alike.
+
+    Every column is a named annotation, so each branch selects them in the same order.
+    """
+    # Typed NULLs: PostgreSQL settles a union's column types branch by branch.
+    no_date = Cast(Value(None), output_field=DateField())
+    columns = {
+        "u_colleague": F(colleague),
+        "u_tag": Cast(Value(tag), output_field=CharField()),
+        "u_code": F(code),
+        **{f"u_d{i}": F(dates[i - 1]) if i <= len(dates) else no_date for i in range(1, 6)},
+        "u_what": F(kind) if kind else Cast(Value(None), output_field=CharField()),
+    }
+    return queryset.order_by().annotate(**columns).values_list(*_SHAPE)
+
+
+def _facts_union(which, colleagues=None):
+    """Role spells, training records, waivers (and colleagues) of `which`, as one UNION ALL query.
+
+    One round trip instead of four, which is most of the cost of asking about
+    one officer. `which` filters each branch by its `colleague_id`, or by
+    `colleague__...`; `colleagues`, when given, is a queryset whose rows join
+    the union so that facts for unknown or out-of-scope colleagues are dropped.
+    """
+    branches = [
+        _shaped(RoleAssignment.objects.filter(which), "colleague_id", "r", "role__code", "started_on"),
+        _shaped(TrainingRecord.objects.filter(which), "colleague_id", "t", "course__code", "completed_on"),
+        _shaped(
+            Waiver.objects.filter(which),
+            "colleague_id",
+            "w",
+            "requirement__code",
+            "approved_on",
+            "new_due_date",
+            "original_due_date",
+            "starts_on",
+            "ends_on",
+            kind="kind",
+        ),
+    ]
+    if colleagues is not None:
+        branches.append(_shaped(colleagues, "id", "c", "employee_number", "start_date", "leaving_date"))
+    return branches[0].union(*branches[1:], all=True)
+
+
+def _facts_parts(rows):
+    """Split the union's rows into role spells, completions, waivers and colleagues, by colleague id."""
+    roles: dict[int, list] = defaultdict(list)
+    completions: dict[int, list] = defaultdict(list)
+    waivers: dict[int, list[engine.WaiverFacts]] = defaultdict(list)
+    found: dict[int, tuple] = {}
+    for colleague_id, tag, code, day, second, third, starts, ends, kind in rows:
+        if tag == "t":
+            completions[colleague_id].append((code, day))
+        elif tag == "r":
+            roles[colleague_id].append((code, day))
+        elif tag == "w":
+            waivers[colleague_id].append(engine.WaiverFacts(code, kind, day, second, third, starts, ends))
+        else:
+            found[colleague_id] = (code, day, second)
+    return roles, completions, waivers, found
+
+
+def _in_scope(scope, numbers):
+    return scope.filter(AnyOf(F("employee_number"), numbers)).order_by()
+
+
+# SQL of the hot paths, compiled once per process (PostgreSQL): building a
+# four-branch union through the ORM costs more than running it.
+_COMPILED: dict[str, tuple] = {}
+# Compiled with these values in place of the real ones, found again by their literal.
+_MARK = ["\x00values of this query\x00"]
+_MARK_LITERAL = array_literal(_MARK)
+
+
+def _rows_compiled(key: str | None, make, values: list) -> list[tuple]:
+    """Rows of the queryset `make(values)`; with a `key`, its SQL is compiled once and reused.
+
+    On PostgreSQL `values` travels as one array parameter (`AnyOf`), so the
+    SQL text does not depend on it: the query is compiled once with marker
+    values, whose parameter is then swapped for the real ones. Elsewhere
+    (SQLite) the query is built each time.
+    """
+    if key is None or connection.vendor != "postgresql":
+        return _rows(make(values))
+    cached = _COMPILED.get(key)
+    if cached is None:
+        queryset = make(_MARK)
+        compiler = queryset.query.get_compiler(using=queryset.db)
+        sql, params = compiler.as_sql()
+        cached = _COMPILED[key] = (compiler, sql, tuple(params))
+    compiler, sql, params = cached
+    literal = array_literal(values)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [literal if p == _MARK_LITERAL else p for p in params])
+        fetched = cursor.fetchall()
+    return list(compiler.results_iter([fetched], tuple_expected=True))
+
+
+def _facts(pk, number, start, leaving, parts, name="", team="") -> engine.ColleagueFacts:
+    roles, completions, waivers, _ = parts
+    empty = ()
+    return engine.ColleagueFacts(
+        employee_number=number,
+        start_date=start,
+        leaving_date=leaving,
+        roles=tuple(roles.get(pk, empty)),
+        completions=tuple(completions.get(pk, empty)),
+        waivers=tuple(waivers.get(pk, empty)),
+        name=name,
+        team=team,
+        colleague_id=pk,
+    )
+
+
+def _facts_for_rows(rows: list[tuple], id_filter) -> dict[int, engine.ColleagueFacts]:
+    """The engine's facts for colleague rows already fetched (`_COLLEAGUE_COLUMNS`), in 1 query.
+
+    `id_filter` is the rows' ids: a list when there are a few thousand at most
+    (one array parameter), or a subquery for the whole organisation.
+    """
+    if not rows:
+        return {}
+    which = (
+        Q(colleague_id__in=id_filter)
+        if isinstance(id_filter, QuerySet)
+        else AnyOf(F("colleague_id"), id_filter)
+    )
+    parts = _facts_parts(_rows(_facts_union(which)))
+    return {
+        pk: _facts(pk, number, start, leaving, parts, f"{first} {last}".strip(), team or "")
+        for pk, number, first, last, team, start, leaving in rows
+    }
+
+
+# Up to this many numbers, one query finds the colleagues and their facts
+# together; beyond it, resolving the numbers to ids first is cheaper than
+# looking them up again in every branch of the union (measured: 1,000 numbers).
+ONE_QUERY_UP_TO = 50
+
+
+def colleague_facts_by_number(
+    numbers, colleagues: QuerySet[Colleague] | None = None
+) -> dict[str, engine.ColleagueFacts]:
+    """Facts for these employee numbers, keyed by number: 1 query up to ONE_QUERY_UP_TO numbers, else 2.
+
+    The numbers travel as one array parameter (PostgreSQL), never as an
+    IN-list of a thousand placeholders. `colleagues` limits who can be found.
+    Names and teams are left out: eligibility needs neither.
+    """
+    numbers = list(numbers)
+    if not numbers:
+        return {}
+    scope = Colleague.objects.all() if colleagues is None else colleagues
+    if len(numbers) > ONE_QUERY_UP_TO:
+        rows = _rows_compiled(
+            "colleagues by number" if colleagues is None else None,
+            lambda values: _in_scope(scope, values).values_list(
+                "id", "employee_number", "start_date", "leaving_date"
+            ),
+            numbers,
+        )
+        if not rows:
+            return {}
+        parts = _facts_parts(
+            _rows_compiled(
+                "facts by id", lambda ids: _facts_union(AnyOf(F("colleague_id"), ids)), [r[0] for r in rows]
+            )
+        )
+        return {number: _facts(pk, number, start, leaving, parts) for pk, number, start, leaving in rows}
+    parts = _facts_parts(
+        _rows_compiled(
+            "facts by number" if colleagues is None else None,
+            lambda values: _facts_union(
+                Q(colleague_id__in=_in_scope(scope, values).values("id")), _in_scope(scope, values)
+            ),
+            numbers,
+        )
+    )
+    return {
+        number: _facts(pk, number, start, leaving, parts) for pk, (number, start, leaving) in parts[3].items()
+    }
+
+
+def case_type_rule(catalogue: engine.Catalogue, case_type: str) -> engine.CaseTypeRule:
     rule = catalogue.case_types_by_code.get(case_type)
     if rule is None:
         raise UnknownCaseType(case_type)
+    return rule
+
+
+def eligibility_for(
+    employee_numbers: Iterable[str],
+    case_type: str,
+    day: dt.date,
+    catalogue: engine.Catalogue | None = None,
+    colleagues: QuerySet[Colleague] | None = None,
+) -> list[engine.Eligibility]:
+    """SPEC.md 4 for each number, in the order asked; unknown numbers answer `unknown_employee`.
+
+    `colleagues` limits who can be found (a person's scope, `colleagues_for`);
+    a number outside it answers `unknown_employee` too, so a scope never
+    reveals who exists beyond it. Costs 1 query (2 beyond ONE_QUERY_UP_TO
+    numbers), plus the catalogue's unless one is passed.
+    """
+    catalogue = catalogue or catalogue_load()
+    rule = case_type_rule(catalogue, case_type)
     numbers = list(employee_numbers)
     window = warning_days()
     with gc_paused():
-        by_number = {
-            f.employee_number: f
-            for f in colleague_facts(Colleague.objects.filter(employee_number__in=set(numbers))).values()
-        }
+        by_number = colleague_facts_by_number(set(numbers), colleagues)
         return [engine.eligibility(by_number.get(n), n, rule, catalogue, day, window) for n in numbers]
+
+
+def eligibility_candidates(
+    colleagues: QuerySet[Colleague], rule: engine.CaseTypeRule, day: dt.date, team: str | None = None
+) -> QuerySet[Colleague]:
+    """Colleagues active on `day` whose role that day the case type admits, as a case system lists them.
+
+    The role on a day is the latest assignment started on or before it, as in
+    `ColleagueFacts.role_on`, so the engine never answers `inactive` or
+    `role_not_permitted` for anyone listed here.
+    """
+    role_then = (
+        RoleAssignment.objects.filter(colleague=OuterRef("pk"), started_on__lte=day)
+        .order_by("-started_on")
+        .values("role__code")[:1]
+    )
+    found = (
+        colleagues.filter(Q(start_date__lte=day), Q(leaving_date__isnull=True) | Q(leaving_date__gte=day))
+        .annotate(role_then=Subquery(role_then))
+        .filter(role_then__in=sorted(rule.roles))
+    )
+    if team is not None:
+        found = found.filter(team__name=team)
+    return found.order_by(
+        F("team__name").asc(nulls_last=True), "last_name", "first_name", "employee_number"
+    ).values_list(*_COLLEAGUE_COLUMNS)
+
+
+def eligibility_of_rows(
+    rows: list[tuple], rule: engine.CaseTypeRule, day: dt.date, catalogue: engine.Catalogue, id_filter=None
+) -> list[engine.Eligibility]:
+    """SPEC.md 4 for colleague rows from `eligibility_candidates`, in their order (3 queries)."""
+    window = warning_days()
+    with gc_paused():
+        facts = _facts_for_rows(rows, [r[0] for r in rows] if id_filter is None else id_filter)
+        return [engine.eligibility(facts[r[0]], r[1], rule, catalogue, day, window) for r in rows]

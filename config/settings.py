@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "accounts",
     "programme",
     "reviews",
+    "integrations",
 ]
 
 MIDDLEWARE = [
@@ -179,6 +180,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
+    "EXCEPTION_HANDLER": "integrations.rest.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Hate-crime case eligibility API",
@@ -188,6 +190,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ReasonCodeEnum": "compliance.enums.Reason",
+        "StatusEnum": "compliance.enums.Status",
+    },
 }
 
 # UK GDPR storage limitation: leavers' personal data is anonymised this long after leaving.
@@ -212,6 +219,38 @@ COMPLIANCE_WARNING_DAYS = env.int("COMPLIANCE_WARNING_DAYS", default=90)
 POLICY_REVIEW_WARNING_DAYS = env.int("POLICY_REVIEW_WARNING_DAYS", default=180)
 # Colleague reviews: the default gap to the next review, and when a first one is due after starting.
 COLLEAGUE_REVIEW_MONTHS = env.int("COLLEAGUE_REVIEW_MONTHS", default=12)
+
+# The case system's API (issue 9). Throttling and the catalogue's cache use the
+# default cache: give several web processes a shared one with CACHE_URL (redis://...).
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# Seconds another web process may answer from a catalogue (requirements, courses,
+# equivalences, case types) loaded before an edit; the editing process sees it at once.
+COMPLIANCE_CATALOGUE_CACHE_SECONDS = env.int("COMPLIANCE_CATALOGUE_CACHE_SECONDS", default=5)
+API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="1200/min")
+API_USER_THROTTLE_RATE = env.str("API_USER_THROTTLE_RATE", default="600/min")
+API_ELIGIBILITY_BULK_MAX = env.int("API_ELIGIBILITY_BULK_MAX", default=1000)
+# Seconds a web process may trust a key it has seen, for the eligibility
+# endpoints only: their decision-log INSERT re-checks the key in the same statement.
+API_KEY_CACHE_SECONDS = env.int("API_KEY_CACHE_SECONDS", default=60)
+API_LAST_USED_PRECISION_SECONDS = env.int("API_LAST_USED_PRECISION_SECONDS", default=60)
+# Six years: a case review or claim can look back that far (Limitation Act 1980).
+API_DECISION_LOG_RETENTION_DAYS = env.int("API_DECISION_LOG_RETENTION_DAYS", default=6 * 366)
+WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=8)
+WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=30)
+WEBHOOK_TIMEOUT_SECONDS = env.int("WEBHOOK_TIMEOUT_SECONDS", default=10)
+
+# Issue 9: change events for date-driven eligibility changes; the decision log's retention.
+CELERY_BEAT_SCHEDULE |= {
+    # After midnight in London: due dates that passed yesterday change today's answers.
+    "eligibility-changes-daily": {
+        "task": "integrations.tasks.eligibility_changes_daily",
+        "schedule": crontab(hour=0, minute=20),
+    },
+    "decision-log-prune": {
+        "task": "integrations.tasks.decision_log_prune",
+        "schedule": crontab(hour=3, minute=10),
+    },
+}
 
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

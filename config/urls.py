@@ -14,5 +14,6 @@ urlpatterns = [
     path("programme/", include("programme.urls")),
     path("reviews/", include("reviews.urls")),
     path("policies/", include("policies.urls")),
+    path("api/", include("config.api_urls")),
     path("", RedirectView.as_view(url="/admin/", permanent=False), name="home"),
 ]

@@ -1,0 +1,265 @@
+"""`/api/v1/eligibility/`: may this officer take a case of this type on this date, and why (SPEC.md 4).
+
+Thin views: parse the parameters, ask the one engine through the selectors,
+write the answers. Machine clients' answers go to the decision log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.conf import settings
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import exceptions, serializers
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+
+from core.access import colleagues_for
+from integrations.enums import Scope
+from integrations.rest import (
+    BAD_PARAMETER,
+    FORBIDDEN,
+    THROTTLED,
+    UNAUTHENTICATED,
+    ApiView,
+    BadParameter,
+    api_client_of,
+    error,
+)
+from integrations.services import api_client_forget, api_client_still_live, decision_log_record
+from people.models import Team
+
+from . import selectors
+from .enums import Reason
+from .serializers import (
+    BulkEligibilityRequestSerializer,
+    EligibilityListSerializer,
+    EligibilitySerializer,
+    eligibility_json,
+)
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+CASE_TYPE_PARAMETER = OpenApiParameter(
+    "case_type", str, required=True, description="A case type's code, e.g. `hate_crime`."
+)
+ON_PARAMETER = OpenApiParameter(
+    "on",
+    OpenApiTypes.DATE,
+    required=False,
+    description=(
+        "The date to answer for, YYYY-MM-DD; default today in Europe/London. A past date gives the answer "
+        "the system would have given that day; a future date forecasts on today's records."
+    ),
+)
+COMMON_ERRORS = {400: BAD_PARAMETER, 401: UNAUTHENTICATED, 403: FORBIDDEN, 429: THROTTLED}
+
+
+def date_param(value: str | None, name: str = "on") -> dt.date:
+    if value is None or value == "":
+        return timezone.localdate()
+    try:
+        if not _ISO_DATE.fullmatch(value):
+            raise ValueError
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise BadParameter(name, f"{value!r} is not a date in the form YYYY-MM-DD") from None
+
+
+def case_type_param(value, catalogue):
+    if not value:
+        raise BadParameter("case_type", "required, e.g. case_type=hate_crime")
+    try:
+        return selectors.case_type_rule(catalogue, str(value))
+    except selectors.UnknownCaseType:
+        known = ", ".join(sorted(catalogue.case_types_by_code)) or "none"
+        raise BadParameter("case_type", f"unknown case type {value!r}; known: {known}") from None
+
+
+def scope_of(request):
+    """Who the asker may be told about: a machine client, everyone; a person, their role's colleagues."""
+    return None if api_client_of(request) is not None else colleagues_for(request.user)
+
+
+def answered(request, answers) -> None:
+    """Log the answers for a machine client; no answer leaves unlogged, nor for a key revoked meanwhile."""
+    client = api_client_of(request)
+    if client is None or decision_log_record(client=client, answers=answers, scope=Scope.ELIGIBILITY):
+        return
+    api_client_forget(client)
+    if api_client_still_live(client=client, scope=Scope.ELIGIBILITY) == "scope":
+        raise exceptions.PermissionDenied(f"This API key does not have the `{Scope.ELIGIBILITY}` scope.")
+    raise exceptions.AuthenticationFailed("The API key is not valid, or has been revoked.")
+
+
+class EligibilityPagination(PageNumberPagination):
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = 1000
+
+    def paginate_queryset(self, queryset, request, view=None):
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except exceptions.NotFound:
+            raise BadParameter(self.page_query_param, "no such page") from None
+
+
+class PaginatedEligibilitySerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="Officers matching, across every page.")
+    next = serializers.URLField(allow_null=True, help_text="The next page, or null.")
+    previous = serializers.URLField(allow_null=True, help_text="The previous page, or null.")
+    results = EligibilitySerializer(many=True, help_text="This page's answers, ordered by team and name.")
+
+
+EXAMPLE = OpenApiExample(
+    "In induction",
+    value={
+        "employee_number": "E1001",
+        "case_type": "hate_crime",
+        "as_of": "2026-11-28",
+        "eligible": True,
+        "supervision_required": True,
+        "eligible_until": "2027-03-15",
+        "reasons": [{"code": "in_induction", "requirement": "BTEC-L2", "due_date": "2027-03-15"}],
+        "requirements": [
+            {"code": "BTEC-L2", "status": "pending", "due_date": "2027-03-15", "valid_until": None},
+        ],
+    },
+)
+
+
+class EligibilityDetailView(ApiView):
+    required_scope = Scope.ELIGIBILITY
+    logs_answers = True
+
+    @extend_schema(
+        operation_id="eligibility_retrieve",
+        summary="May this officer take a case of this type?",
+        description=(
+            "The answer of the compliance engine (SPEC.md 4) for one colleague on one date, with reasons, "
+            "`eligible_until` and the status of every gating requirement."
+        ),
+        parameters=[
+            OpenApiParameter("employee_number", str, OpenApiParameter.PATH, description="E.g. `E1001`."),
+            CASE_TYPE_PARAMETER,
+            ON_PARAMETER,
+        ],
+        responses={
+            200: OpenApiResponse(EligibilitySerializer, description="The officer's eligibility on the date."),
+            **COMMON_ERRORS,
+            404: error("No colleague with this employee number (or none you may see)."),
+        },
+        examples=[EXAMPLE],
+        tags=["eligibility"],
+    )
+    def get(self, request, employee_number: str):
+        catalogue = selectors.catalogue_cached()
+        rule = case_type_param(request.query_params.get("case_type"), catalogue)
+        day = date_param(request.query_params.get("on"))
+        (answer,) = selectors.eligibility_for([employee_number], rule.code, day, catalogue, scope_of(request))
+        if answer.reasons and answer.reasons[0].code == Reason.UNKNOWN_EMPLOYEE:
+            raise exceptions.NotFound(f"No colleague with employee number {employee_number!r}.")
+        answered(request, [answer])
+        return Response(eligibility_json(answer))
+
+
+class EligibilityCollectionView(ApiView):
+    required_scope = Scope.ELIGIBILITY
+    logs_answers = True
+
+    @extend_schema(
+        operation_id="eligibility_list",
+        summary="Officers a case type admits, with their eligibility",
+        description=(
+            "Every colleague active on the date whose role the case type admits, ordered by team and "
+            "name, a page at a time."
+        ),
+        parameters=[
+            CASE_TYPE_PARAMETER,
+            ON_PARAMETER,
+            OpenApiParameter("team", str, description="Only this team (its exact name)."),
+            OpenApiParameter(
+                "eligible", bool, description="`true`: only eligible officers; `false`: only the others."
+            ),
+            OpenApiParameter("page", int, description="Page number, from 1."),
+            OpenApiParameter("page_size", int, description="Answers per page, up to 1000 (default 100)."),
+        ],
+        responses={
+            200: OpenApiResponse(
+                PaginatedEligibilitySerializer, description="A page of officers' eligibility."
+            ),
+            **COMMON_ERRORS,
+        },
+        tags=["eligibility"],
+    )
+    def get(self, request):
+        params = request.query_params
+        catalogue = selectors.catalogue_cached()
+        rule = case_type_param(params.get("case_type"), catalogue)
+        day = date_param(params.get("on"))
+        eligible = bool_param(params.get("eligible"), "eligible")
+        team = params.get("team")
+        if team is not None and not Team.objects.filter(name=team).exists():
+            raise BadParameter("team", f"no team called {team!r}")
+        scope = scope_of(request)
+        candidates = selectors.eligibility_candidates(
+            selectors.Colleague.objects.all() if scope is None else scope, rule, day, team
+        )
+        paginator = EligibilityPagination()
+        if eligible is None:
+            rows = paginator.paginate_queryset(candidates, request, self)
+            answers = selectors.eligibility_of_rows(rows, rule, day, catalogue)
+        else:
+            everyone = selectors.eligibility_of_rows(
+                list(candidates), rule, day, catalogue, id_filter=candidates.values("id")
+            )
+            answers = paginator.paginate_queryset(
+                [a for a in everyone if a.eligible == eligible], request, self
+            )
+        answered(request, answers)
+        return paginator.get_paginated_response([eligibility_json(a) for a in answers])
+
+    @extend_schema(
+        operation_id="eligibility_bulk",
+        summary="Eligibility of many officers at once",
+        description=(
+            f"Up to {settings.API_ELIGIBILITY_BULK_MAX} employee numbers in one request; one answer per "
+            "number in the order asked. An unknown number answers `eligible: false` with the reason "
+            "`unknown_employee`."
+        ),
+        request=BulkEligibilityRequestSerializer,
+        responses={
+            200: OpenApiResponse(
+                EligibilityListSerializer, description="One answer per number, in request order."
+            ),
+            **COMMON_ERRORS,
+        },
+        tags=["eligibility"],
+    )
+    def post(self, request):
+        if not isinstance(request.data, dict):
+            raise BadParameter("body", "send a JSON object with case_type and employee_numbers")
+        body = BulkEligibilityRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        catalogue = selectors.catalogue_cached()
+        rule = case_type_param(body.validated_data["case_type"], catalogue)
+        day = body.validated_data.get("on") or timezone.localdate()
+        answers = selectors.eligibility_for(
+            body.validated_data["employee_numbers"], rule.code, day, catalogue, scope_of(request)
+        )
+        answered(request, answers)
+        return Response({"results": [eligibility_json(a) for a in answers]})
+
+
+def bool_param(value: str | None, name: str) -> bool | None:
+    if value is None or value == "":
+        return None
+    lowered = value.lower()
+    if lowered in ("true", "1", "yes"):
+        return True
+    if lowered in ("false", "0", "no"):
+        return False
+    raise BadParameter(name, f"{value!r}: use true or false")

@@ -1,0 +1,272 @@
+"""Bad input is a 400 naming the parameter; credentials, scopes, roles and throttling."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from core.access import AccessGroup
+from integrations.models import ApiClient
+from integrations.services import api_client_issue, api_client_revoke
+from tests.factories import ColleagueFactory, TeamFactory, UserFactory
+
+from .conftest import CASE, D
+
+pytestmark = pytest.mark.django_db
+
+
+def detail_of(response) -> str:
+    assert response["Content-Type"] == "application/json"
+    return response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("params", "parameter"),
+    [
+        ({}, "case_type"),
+        ({"case_type": "parking_fines"}, "case_type"),
+        ({"case_type": CASE, "on": "2026-02-30"}, "on"),
+        ({"case_type": CASE, "on": "tomorrow"}, "on"),
+        ({"case_type": CASE, "on": "2026-6-1"}, "on"),
+    ],
+)
+def test_single_lookup_bad_parameter_is_400_naming_it(api, spec_people, params, parameter):
+    response = api.get("/api/v1/eligibility/E990001/", params)
+
+    assert response.status_code == 400
+    assert response.json()["parameter"] == parameter
+    assert detail_of(response).startswith(f"{parameter}: ")
+
+
+def test_unknown_employee_is_404_on_the_single_lookup(api, spec_people):
+    response = api.get("/api/v1/eligibility/ZZ404404/", {"case_type": CASE})
+
+    assert response.status_code == 404
+    assert detail_of(response) == "No colleague with employee number 'ZZ404404'."
+
+
+@pytest.mark.parametrize(
+    ("body", "parameter"),
+    [
+        ({"employee_numbers": ["E990001"]}, "case_type"),
+        ({"case_type": "parking_fines", "employee_numbers": ["E990001"]}, "case_type"),
+        ({"case_type": CASE}, "employee_numbers"),
+        ({"case_type": CASE, "employee_numbers": "E990001"}, "employee_numbers"),
+        ({"case_type": CASE, "employee_numbers": {"a": 1}}, "employee_numbers"),
+        ({"case_type": CASE, "employee_numbers": []}, "employee_numbers"),
+        ({"case_type": CASE, "employee_numbers": [f"E{i}" for i in range(1001)]}, "employee_numbers"),
+        ({"case_type": CASE, "employee_numbers": ["E990001", 7]}, "employee_numbers[1]"),
+        ({"case_type": CASE, "employee_numbers": ["E990001", None]}, "employee_numbers[1]"),
+        ({"case_type": CASE, "employee_numbers": ["x" * 31]}, "employee_numbers[0]"),
+        ({"case_type": CASE, "employee_numbers": ["E990001"], "on": "2026-13-01"}, "on"),
+        (["E990001"], "body"),
+    ],
+)
+def test_bulk_bad_body_is_400_naming_the_parameter(api, spec_people, body, parameter):
+    response = api.post("/api/v1/eligibility/", data=json.dumps(body), content_type="application/json")
+
+    assert response.status_code == 400
+    assert response.json()["parameter"] == parameter
+    assert detail_of(response).startswith(f"{parameter}: ")
+
+
+@pytest.mark.parametrize(
+    ("data", "content_type"),
+    [("{not json", "application/json"), ("case_type=hate_crime", "application/x-www-form-urlencoded")],
+)
+def test_bulk_body_that_is_not_json_is_400(api, spec_people, data, content_type):
+    response = api.post("/api/v1/eligibility/", data=data, content_type=content_type)
+
+    assert response.status_code == 400
+    assert response.json()["parameter"] == "body"
+
+
+@pytest.mark.parametrize(
+    ("params", "parameter"),
+    [
+        ({"case_type": CASE, "eligible": "maybe"}, "eligible"),
+        ({"case_type": CASE, "team": "Nowhere"}, "team"),
+        ({"case_type": CASE, "page": "99"}, "page"),
+        ({"case_type": CASE, "on": "31/12/2026"}, "on"),
+    ],
+)
+def test_list_bad_parameter_is_400_naming_it(api, spec_people, params, parameter):
+    response = api.get("/api/v1/eligibility/", params)
+
+    assert response.status_code == 400
+    assert response.json()["parameter"] == parameter
+
+
+ENDPOINTS = [
+    ("get", "/api/v1/eligibility/E990001/?case_type=hate_crime"),
+    ("get", "/api/v1/eligibility/?case_type=hate_crime"),
+    ("post", "/api/v1/eligibility/"),
+    ("get", "/api/v1/policies/"),
+    ("get", "/api/v1/webhooks/"),
+]
+
+
+@pytest.mark.parametrize(("method", "url"), ENDPOINTS)
+@pytest.mark.parametrize("header", [None, "Token not-a-real-token", "Token", "Bearer abc"])
+def test_no_or_bad_credential_is_401_with_a_detail(client, spec_people, method, url, header):
+    extra = {"HTTP_AUTHORIZATION": header} if header else {}
+
+    response = getattr(client, method)(url, **extra)
+
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+    assert detail_of(response)
+
+
+def test_a_revoked_key_stops_working_at_once(api, spec_people):
+    assert api.get("/api/v1/eligibility/E990001/", {"case_type": CASE}).status_code == 200
+
+    api_client_revoke(client=ApiClient.objects.get(name="case-system"))
+
+    response = api.get("/api/v1/eligibility/E990001/", {"case_type": CASE})
+    assert response.status_code == 401
+    assert detail_of(response) == "The API key is not valid, or has been revoked."
+
+
+def test_a_key_outside_its_scope_is_403(api, spec_people):
+    response = api.get("/api/v1/policies/")
+
+    assert response.status_code == 403
+    assert detail_of(response) == "This API key does not have the `policies` scope."
+
+
+def test_a_policies_only_key_cannot_ask_about_eligibility(spec_people, client):
+    _, key = api_client_issue(name="register", scopes="policies")
+
+    response = client.get(
+        "/api/v1/eligibility/E990001/", {"case_type": CASE}, HTTP_AUTHORIZATION=f"Token {key}"
+    )
+
+    assert response.status_code == 403
+    assert detail_of(response) == "This API key does not have the `eligibility` scope."
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/",
+        "/admin/people/colleague/",
+        "/admin/integrations/decision/",
+        "/admin/integrations/apiclient/",
+        "/",
+        "/accounts/password_change/",
+    ],
+)
+def test_a_key_reaches_nothing_but_the_api(api, spec_people, url):
+    response = api.get(url, follow=True)
+
+    assert response.status_code == 200
+    assert "/login/" in response.redirect_chain[-1][0]
+    assert response.wsgi_request.user.is_authenticated is False
+
+
+def test_a_key_is_stored_hashed_and_last_use_recorded(token, api, spec_people):
+    client = ApiClient.objects.get(name="case-system")
+    assert token not in (client.token_hash, client.token_prefix)
+    assert client.token_prefix == token[:8]
+    assert client.last_used_at is None
+
+    api.get("/api/v1/eligibility/E990001/", {"case_type": CASE})
+
+    client.refresh_from_db()
+    assert client.last_used_at is not None
+
+
+def test_throttled_client_gets_a_clear_429(api, spec_people):
+    ApiClient.objects.filter(name="case-system").update(throttle_rate="2/min")
+    url = "/api/v1/eligibility/E990001/"
+
+    codes = [api.get(url, {"case_type": CASE}).status_code for _ in range(3)]
+    response = api.get(url, {"case_type": CASE})
+
+    assert codes == [200, 200, 429]
+    assert response.status_code == 429
+    assert detail_of(response).startswith("Too many requests from this client: try again in ")
+    assert 1 <= int(response["Retry-After"]) <= 60
+
+
+def test_throttling_is_per_client(api, spec_people, client):
+    ApiClient.objects.filter(name="case-system").update(throttle_rate="1/min")
+    _, other = api_client_issue(name="other-system")
+
+    assert api.get("/api/v1/eligibility/E990001/", {"case_type": CASE}).status_code == 200
+    assert api.get("/api/v1/eligibility/E990001/", {"case_type": CASE}).status_code == 429
+    response = client.get(
+        "/api/v1/eligibility/E990001/", {"case_type": CASE}, HTTP_AUTHORIZATION=f"Token {other}"
+    )
+    assert response.status_code == 200
+
+
+# ---------------------------------------------------------------- people
+
+
+@pytest.fixture
+def two_teams(spec_people):
+    """A manager of North (A, B and C's team, renamed) and an officer of South."""
+    from django.contrib.auth.models import Group
+
+    north = spec_people["A"].team
+    north.name = "North"
+    north.save()
+    user = UserFactory(username="north-manager")
+    user.groups.add(Group.objects.get(name=AccessGroup.MANAGER))
+    me = ColleagueFactory(employee_number="M1", role="CSM", team=north, user=user)
+    north.manager = me
+    north.save()
+    south = TeamFactory(name="South")
+    ColleagueFactory(employee_number="S1", role="NHO", team=south, start_date=D("2025-01-01"))
+    return user
+
+
+def test_manager_sees_only_their_teams(client, two_teams):
+    client.force_login(two_teams)
+
+    listed = client.get("/api/v1/eligibility/", {"case_type": CASE, "on": "2026-05-01"}).json()
+    other = client.get("/api/v1/eligibility/S1/", {"case_type": CASE})
+    own = client.get("/api/v1/eligibility/E990001/", {"case_type": CASE})
+    asked = client.post(
+        "/api/v1/eligibility/",
+        data=json.dumps({"case_type": CASE, "employee_numbers": ["S1", "E990002"], "on": "2026-05-01"}),
+        content_type="application/json",
+    ).json()["results"]
+    south = client.get("/api/v1/eligibility/", {"case_type": CASE, "team": "South"}).json()
+
+    assert [i["employee_number"] for i in listed["results"]] == ["E990001", "E990002", "E990003", "M1"]
+    assert other.status_code == 404
+    assert own.status_code == 200
+    assert [r["reasons"][0]["code"] for r in asked] == ["unknown_employee", "overdue"]
+    assert south["results"] == []
+
+
+def test_colleague_sees_only_themselves(client, spec_people):
+    from django.contrib.auth.models import Group
+
+    user = UserFactory(username="ada")
+    user.groups.add(Group.objects.get(name=AccessGroup.COLLEAGUE))
+    spec_people["A"].user = user
+    spec_people["A"].save()
+    client.force_login(user)
+
+    listed = client.get("/api/v1/eligibility/", {"case_type": CASE, "on": "2026-05-01"}).json()
+
+    assert [i["employee_number"] for i in listed["results"]] == ["E990001"]
+    assert client.get("/api/v1/eligibility/E990002/", {"case_type": CASE}).status_code == 404
+
+
+def test_a_person_cannot_register_webhooks(client, spec_people):
+    client.force_login(UserFactory(is_superuser=True))
+
+    response = client.get("/api/v1/webhooks/")
+
+    assert response.status_code == 403
+    assert detail_of(response) == "Webhooks are registered by API clients (an API key), not by people."
+
+
+def test_a_person_with_a_session_reads_policies(client, reference):
+    client.force_login(UserFactory())
+    assert client.get(reverse("api-policies")).status_code == 200
