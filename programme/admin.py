@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Booking, BookingMessage, Session
@@ -38,6 +39,7 @@ class SessionAdmin(ReadOnlyAdmin):
     list_select_related = ("course",)
     readonly_fields = ("series", "created_by", "created_at")
     inlines = [BookingInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Booking)
