@@ -1,9 +1,11 @@
 """`/api/`: the versioned endpoints, the OpenAPI schema and its docs (readable without credentials)."""
 
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.http import JsonResponse
 from django.urls import path, re_path
 from django.views.decorators.csrf import csrf_exempt
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import AllowAny
 
 from compliance.api import EligibilityCollectionView, EligibilityDetailView
@@ -32,6 +34,13 @@ urlpatterns = [
     path("v1/webhooks/", WebhookListView.as_view(), name="api-webhooks"),
     path("v1/webhooks/<int:pk>/", WebhookDetailView.as_view(), name="api-webhook-detail"),
     path("schema/", SpectacularAPIView.as_view(**_open), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema", **_open), name="api-docs"),
+    # Swagger UI sets inline styles as it renders; scripts stay same-origin only (split view).
+    path(
+        "docs/",
+        csp_update({"style-src": [UNSAFE_INLINE]})(
+            SpectacularSwaggerSplitView.as_view(url_name="api-schema", **_open)
+        ),
+        name="api-docs",
+    ),
     re_path(r"", not_found),
 ]
