@@ -66,10 +66,10 @@ def shown(value, limit: int = 40) -> str:
 
 def text(cell) -> str:
     """The cell as trimmed text; a whole number typed into a workbook reads as digits."""
+    if type(cell) is str:
+        return cell.strip()
     if cell is None:
         return ""
-    if isinstance(cell, str):
-        return cell.strip()
     if isinstance(cell, bool):
         return "TRUE" if cell else "FALSE"
     if isinstance(cell, float) and cell.is_integer():
@@ -83,14 +83,18 @@ def text(cell) -> str:
 
 def checked_text(cell, *, max_length: int) -> str:
     """Trimmed text that fits the field and is a value, not a spreadsheet formula."""
-    value = text(cell)
-    if value.startswith("="):
+    value = cell.strip() if type(cell) is str else text(cell)
+    if not value:
+        return value
+    if value[0] == "=":
         # A formula in a CSV is never what HR meant to load, and stored it would run
         # in the next spreadsheet that opens an export (CSV injection).
         raise CellProblem(f"{shown(value)} is a spreadsheet formula: put the value itself in the cell")
     if len(value) > max_length:
         raise CellProblem(f"{len(value):,} characters; at most {max_length:,} fit")
-    if _CONTROL.search(value.replace("\n", "").replace("\t", "").replace("\r", "")):
+    if not value.isprintable() and _CONTROL.search(
+        value.replace("\n", "").replace("\t", "").replace("\r", "")
+    ):
         raise CellProblem(f"{shown(value)} holds control characters")
     return value
 

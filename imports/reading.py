@@ -9,6 +9,7 @@ spreadsheet numbers its rows (the header is row 1).
 
 import csv
 import io
+import operator
 import re
 from dataclasses import dataclass, field
 
@@ -42,7 +43,7 @@ class Table:
     """Data rows with their spreadsheet row numbers; cells in the order of `columns`."""
 
     columns: list[str]
-    rows: list[tuple[int, list]] = field(default_factory=list)
+    rows: list[tuple[int, tuple]] = field(default_factory=list)
     encoding: str = ""
 
 
@@ -126,15 +127,11 @@ def _csv_rows(text: str):
     delimiter = next((d for d in (",", ";", "\t") if d in first_line), ",")
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     row = 0
-    while True:
-        row += 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as e:
-            raise FileRejected([Problem(row, FILE, f"cannot be read as CSV: {e}")]) from None
-        yield row, cells
+    try:
+        for row, cells in enumerate(reader, 1):
+            yield row, cells
+    except csv.Error as e:
+        raise FileRejected([Problem(row + 1, FILE, f"cannot be read as CSV: {e}")]) from None
 
 
 def _xlsx_rows(content: bytes):
@@ -207,12 +204,17 @@ def _tabulate(raw_rows, *, columns: Columns, max_rows: int, encoding: str) -> Ta
 
     names = [n for n in columns.names if n in positions]
     picks = [positions[n] for n in names]
+    pick = operator.itemgetter(*picks) if len(picks) > 1 else (lambda cells: (cells[picks[0]],))
     width = max(picks) + 1
     unnamed_with_values: set[int] = set()
     table = Table(columns=names, encoding=encoding)
     rows = table.rows
     for number, cells in raw_rows:
-        if all(_blank(c) for c in cells):
+        try:
+            blank = not "".join(cells).strip()  # a CSV row: one C call rather than one per cell
+        except TypeError:
+            blank = all(_blank(c) for c in cells)
+        if blank:
             continue
         if len(rows) >= max_rows:
             raise FileRejected(
@@ -240,9 +242,9 @@ def _tabulate(raw_rows, *, columns: Columns, max_rows: int, encoding: str) -> Ta
                         break
                     unnamed_with_values.add(index)
         for index in unnamed:
-            if index < min(len(cells), width) and not _blank(cells[index]):
+            if index < width and not _blank(cells[index]):
                 unnamed_with_values.add(index)
-        rows.append((number, [cells[i] for i in picks]))
+        rows.append((number, pick(cells)))
     problems = [
         Problem(1, f"column {index + 1}", "has values but no heading")
         for index in sorted(unnamed_with_values)

@@ -22,7 +22,7 @@ def training_lookups_load(table: Table) -> TrainingLookups:
     if len(numbers) <= SMALL_FILE:
         colleagues_qs = colleagues_qs.filter(employee_number__in=numbers)
         records_qs = records_qs.filter(colleague__employee_number__in=numbers)
-    colleagues = dict(colleagues_qs.values_list("employee_number", "id"))
+    colleagues = dict(colleagues_qs.values_list("employee_number", "id").order_by())
     courses = {code.upper(): pk for code, pk in Course.objects.values_list("code", "id")}
     existing = {
         (colleague_id, course_id, completed_on): (pk, provider, certificate, notes)

@@ -226,6 +226,7 @@ def _warnings(batch: ImportBatch) -> list[str]:
             kind=batch.kind, sha256=batch.sha256, dry_run=False, status=ImportStatus.DONE
         )
         .exclude(pk=batch.pk)
+        .only("pk", "started_at", "uploaded_by_name")
         .order_by("-started_at")
         .first()
     )
@@ -266,7 +267,9 @@ def training_write(plan: training_checks.TrainingPlan, writer: BulkWriter) -> No
     make = writer.shape(
         TrainingRecord,
         ("id", "colleague_id", "course_id", "completed_on", "provider", "certificate", "notes"),
-        {"source": RecordSource.IMPORT, "recorded_by_id": writer.user_id, "created_at": writer.now},
+        # recorded_by is for records keyed by hand; an imported record names its batch, and
+        # the batch names who ran it (and the history rows carry the user).
+        {"source": RecordSource.IMPORT, "created_at": writer.now},
     )
     rows = [make((pk, *values)) for pk, values in zip(ids, plan.creates, strict=True)]
     writer.insert(TrainingRecord, rows, stage="Writing training records")

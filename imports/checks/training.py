@@ -46,7 +46,6 @@ def training_check(
     problems = plan.problems
     column = {name: i for i, name in enumerate(table.columns)}
     i_employee, i_course, i_date = column["employee_number"], column["course"], column["completed_on"]
-    details = [(name, column.get(name)) for name in DETAILS]
     colleagues, courses, existing = lookups.colleagues, lookups.courses, lookups.existing
     course_list = ", ".join(sorted(courses)[:12]) + (" …" if len(courses) > 12 else "")
     dates: dict = {}
@@ -55,52 +54,70 @@ def training_check(
     unchanged_rows: list[Outcome] = []
     step = report_every(plan.rows)
 
+    parsed: dict[str, dt.date] = {}  # cell text -> date, so a repeated date is parsed once
+    present = [(name, column[name], MAX_LENGTH[name]) for name in DETAILS if name in column]
+    empty = [""] * len(DETAILS)
+    slots = {name: i for i, name in enumerate(DETAILS)}
+
     for done, (number, cells) in enumerate(table.rows, 1):
         if progress is not None and done % step == 0:
             progress("Checking rows", done, plan.rows)
         found = len(problems)
 
-        employee = text(cells[i_employee])
+        raw = cells[i_employee]
+        employee = raw.strip() if type(raw) is str else text(raw)
         colleague_id = colleagues.get(employee)
-        if not employee:
-            problems.append(Problem(number, "employee_number", "empty: every row needs one"))
-        elif colleague_id is None:
-            problems.append(
-                Problem(number, "employee_number", f"no colleague {shown(employee)}: import colleagues first")
-            )
-
-        code = text(cells[i_course]).upper()
-        course_id = courses.get(code)
-        if not code:
-            problems.append(Problem(number, "course", "empty: every row needs a course code"))
-        elif course_id is None:
-            problems.append(
-                Problem(number, "course", f"no course {shown(code)}; the courses are {course_list}")
-            )
-
-        completed_on = None
-        if text(cells[i_date]) == "":
-            problems.append(Problem(number, "completed_on", "empty: every row needs the date completed"))
-        else:
-            try:
-                completed_on = parse_date(cells[i_date], dates)
-            except CellProblem as e:
-                problems.append(Problem(number, "completed_on", str(e)))
+        if colleague_id is None:
+            if not employee:
+                problems.append(Problem(number, "employee_number", "empty: every row needs one"))
             else:
-                if completed_on > today:
-                    problems.append(
-                        Problem(number, "completed_on", f"{completed_on:%d/%m/%Y} is in the future")
+                problems.append(
+                    Problem(
+                        number, "employee_number", f"no colleague {shown(employee)}: import colleagues first"
                     )
+                )
 
-        given = []
-        for name, index in details:
-            value = ""
-            if index is not None:
+        raw = cells[i_course]
+        code = (raw.strip() if type(raw) is str else text(raw)).upper()
+        course_id = courses.get(code)
+        if course_id is None:
+            if not code:
+                problems.append(Problem(number, "course", "empty: every row needs a course code"))
+            else:
+                problems.append(
+                    Problem(number, "course", f"no course {shown(code)}; the courses are {course_list}")
+                )
+
+        raw = cells[i_date]
+        completed_on = parsed.get(raw) if type(raw) is str else None
+        if completed_on is None:
+            if text(raw) == "":
+                problems.append(Problem(number, "completed_on", "empty: every row needs the date completed"))
+            else:
                 try:
-                    value = checked_text(cells[index], max_length=MAX_LENGTH[name])
+                    completed_on = parse_date(raw, dates)
                 except CellProblem as e:
-                    problems.append(Problem(number, name, str(e)))
-            given.append(value)
+                    problems.append(Problem(number, "completed_on", str(e)))
+                else:
+                    if type(raw) is str:
+                        parsed[raw] = completed_on
+        if completed_on is not None and completed_on > today:
+            problems.append(Problem(number, "completed_on", f"{completed_on:%d/%m/%Y} is in the future"))
+
+        given = empty.copy()
+        for name, index, max_length in present:
+            value = cells[index]
+            if type(value) is str:
+                value = value.strip()
+                if not value:
+                    continue
+                if value[0] != "=" and len(value) <= max_length and value.isprintable():
+                    given[slots[name]] = value
+                    continue
+            try:
+                given[slots[name]] = checked_text(value, max_length=max_length)
+            except CellProblem as e:
+                problems.append(Problem(number, name, str(e)))
 
         if len(problems) > found:
             continue
@@ -131,9 +148,7 @@ def training_check(
                 plan.updates.append((stored[0], *final))
                 action = UPDATED
                 before = {
-                    name: old
-                    for (name, _), new, old in zip(details, final, stored[1:], strict=True)
-                    if new != old
+                    name: old for name, new, old in zip(DETAILS, final, stored[1:], strict=True) if new != old
                 }
         shelf = unchanged_rows if action == UNCHANGED else changing_rows
         if len(shelf) < preview_rows:
