@@ -24,6 +24,7 @@ FILE = "file"  # the column named in a problem with the file as a whole
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\ufeff]")
 _SEPARATORS = re.compile(r"[\s\-]+")
+_PLAIN_HEADING = re.compile(r"[\w .()/&'#-]{1,40}")
 
 
 @dataclass(frozen=True)
@@ -185,13 +186,12 @@ def _tabulate(raw_rows, *, columns: Columns, max_rows: int, encoding: str) -> Ta
         if not name:
             unnamed.append(index)
         elif name not in known:
-            problems.append(
-                Problem(
-                    1,
-                    _CONTROL.sub("", str(cell)).strip()[:40],
-                    f"unknown column; the columns are {', '.join(columns.names)}",
-                )
-            )
+            written = _CONTROL.sub("", str(cell)).strip()
+            expected = f"the columns are {', '.join(columns.names)}"
+            if _PLAIN_HEADING.fullmatch(written):
+                problems.append(Problem(1, written, f"unknown column; {expected}"))
+            else:  # a heading that would garble the `row R: COLUMN: message` line is named by position
+                problems.append(Problem(1, f"column {index + 1}", f"unknown column {shown(written)}; {expected}"))
         elif name in positions:
             problems.append(
                 Problem(1, name, f"appears twice (columns {positions[name] + 1} and {index + 1})")

@@ -184,7 +184,13 @@ class BulkWriter:
         )
         started = time.perf_counter()
         total = len(rows)
-        with self.connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        # psycopg's copy() sits outside Django's cursor wrapper: wrap its errors so a unique
+        # constraint refusing a row is an IntegrityError like any other.
+        with (
+            self.connection.wrap_database_errors,
+            self.connection.cursor() as cursor,
+            cursor.cursor.copy(statement) as copy,
+        ):
             for done in range(0, total, PROGRESS_EVERY):
                 copy.write(copy_text(rows[done : done + PROGRESS_EVERY]))
                 if stage and self.progress is not None:

@@ -176,3 +176,10 @@ def test_estimate_rows_is_cheap_and_close():
     assert estimate_rows(csv_bytes(TRAINING_HEADER, [ROW] * 30)) == 31
     assert estimate_rows(xlsx_bytes(TRAINING_HEADER, [ROW] * 30)) == 30
     assert estimate_rows(b"PK\x03\x04 not really") == 0
+
+
+def test_a_heading_that_would_garble_the_problem_line_is_named_by_position():
+    assert problems(b"employee_number,course,completed_on,note: see\r\n") == [
+        "row 1: column 4: unknown column “note: see”; the columns are employee_number, course, completed_on, "
+        "provider, certificate, notes"
+    ]
