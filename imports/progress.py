@@ -17,7 +17,7 @@ class CommandProgress:
             self.stage = stage
             self.next_line = 0
             if self.tty:
-                self.bar = tqdm(total=total, desc=stage, unit=" rows", file=self.stream, leave=False)
+                self.bar = tqdm(total=total, desc=stage, unit=" rows", file=self.stream, leave=True)
         if self.bar is not None:
             self.bar.update(done - self.bar.n)
         elif done >= self.next_line or done == total:

@@ -64,6 +64,9 @@ class SourceFile:
 class SpreadsheetFormat(base_formats.Format):
     """One format for the admin's import page: CSV in any of its encodings, or an .xlsx workbook."""
 
+    def __init__(self, encoding=None):
+        self.encoding = encoding  # the admin passes its text encoding; the import detects its own
+
     def get_title(self):
         return "CSV or Excel workbook (.csv, .xlsx)"
 

@@ -170,6 +170,8 @@ def _task_progress(task_id: str) -> dict:
 
     from config.celery import app
 
+    if app.conf.task_always_eager:
+        return {}  # tasks run in-process: the batch is finished before the page is shown
     try:
         result = AsyncResult(task_id, app=app)
         info = result.info if result.state == "PROGRESS" else None

@@ -67,7 +67,9 @@ def test_training_export_escapes_formulas_in_csv_and_xlsx(dangerous):
     cells = [c for row in book.active.iter_rows(min_row=2) for c in row]
     assert {c.data_type for c in cells if c.value} <= {"s", "n", "d"}  # no formula cell ("f")
     # XML keeps a carriage return as a line feed.
-    assert sorted(c.value for c in cells if c.column == 4) == sorted("'" + v.replace("\r", "\n") for v in DANGEROUS)
+    assert sorted(c.value for c in cells if c.column == 4) == sorted(
+        "'" + v.replace("\r", "\n") for v in DANGEROUS
+    )
 
 
 def test_colleague_export_escapes_formulas(dangerous):
