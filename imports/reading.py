@@ -191,7 +191,9 @@ def _tabulate(raw_rows, *, columns: Columns, max_rows: int, encoding: str) -> Ta
             if _PLAIN_HEADING.fullmatch(written):
                 problems.append(Problem(1, written, f"unknown column; {expected}"))
             else:  # a heading that would garble the `row R: COLUMN: message` line is named by position
-                problems.append(Problem(1, f"column {index + 1}", f"unknown column {shown(written)}; {expected}"))
+                problems.append(
+                    Problem(1, f"column {index + 1}", f"unknown column {shown(written)}; {expected}")
+                )
         elif name in positions:
             problems.append(
                 Problem(1, name, f"appears twice (columns {positions[name] + 1} and {index + 1})")
