@@ -49,7 +49,7 @@ class ImportBatch(models.Model):
     dry_run = models.BooleanField(help_text="A preview: checked and counted, nothing written.")
     create_teams = models.BooleanField("allow new teams", default=False)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     uploaded_by_name = models.CharField(
         "by", max_length=150, help_text="The user, or the operating-system login that ran the command."

@@ -14,7 +14,7 @@ from core.access import AccessGroup
 from imports.models import ImportBatch, ImportSource, ImportStatus
 from people.models import Colleague
 from tests.factories import ColleagueFactory, TrainingRecordFactory, UserFactory
-from tests.imports.helpers import COLLEAGUE_HEADER, TRAINING_HEADER, csv_bytes, written
+from tests.imports.helpers import COLLEAGUE_HEADER, TRAINING_HEADER, csv_bytes, run_import, written
 from training.models import Course, TrainingRecord
 
 pytestmark = pytest.mark.django_db
@@ -302,3 +302,21 @@ def test_admin_without_change_permission_has_no_import(client, org):
     user.groups.add(Group.objects.get(name=AccessGroup.AUDITOR))
     client.force_login(user)
     assert client.get(reverse("admin:training_trainingrecord_import")).status_code == 403
+
+
+def test_uploading_a_file_imported_before_warns(client, hr):
+    content = csv_bytes(TRAINING_HEADER, GOOD)
+    upload(client, content)
+    client.post(reverse("imports:confirm", args=[ImportBatch.objects.get().pk]))
+    first = ImportBatch.objects.get(dry_run=False)
+    page = text(client.get(upload(client, content).url))
+    assert f"This file was imported before: import {first.pk} on 28/11/2026 at 10:00 by hr-officer." in page
+    assert "created 0, updated 0, unchanged 3" in page
+
+
+def test_a_records_admin_history_names_the_import_that_changed_it(client, staff, tmp_path):
+    run_import("import_training", tmp_path, csv_bytes(TRAINING_HEADER, GOOD[:1]), name="week-48.csv")
+    record = TrainingRecord.objects.get()
+    batch = ImportBatch.objects.get()
+    page = text(client.get(reverse("admin:training_trainingrecord_history", args=[record.pk])))
+    assert f"Import {batch.pk}: week-48.csv" in page
