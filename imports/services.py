@@ -143,10 +143,17 @@ def import_batch_dispatch(*, batch: ImportBatch) -> None:
     if estimate_rows(content) <= settings.IMPORT_BACKGROUND_ROWS:
         import_batch_process(batch=batch, content=content)
         return
+    from config.celery import app
+
     from .tasks import import_batch_run
 
     batch.task_id = uuid.uuid4().hex
     batch.save(update_fields=["task_id"])
+    if app.conf.task_always_eager:
+        # No broker (a laptop, the tests): run here. apply() rather than apply_async(), which
+        # would open a connection pool to the default broker that outlives a later broker setting.
+        transaction.on_commit(lambda: import_batch_run.apply(args=[batch.pk], task_id=batch.task_id))
+        return
     transaction.on_commit(lambda: import_batch_run.apply_async(args=[batch.pk], task_id=batch.task_id))
 
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from core.access import AccessGroup
 from imports.models import ImportBatch, ImportSource, ImportStatus
+from imports.services import import_batch_process
 from people.models import Colleague
 from tests.factories import ColleagueFactory, TrainingRecordFactory, UserFactory
 from tests.imports.helpers import COLLEAGUE_HEADER, TRAINING_HEADER, csv_bytes, run_import, written
@@ -278,22 +279,27 @@ def test_admin_colleague_import_has_the_new_teams_tick(client, staff):
     assert Colleague.objects.get(employee_number="E20").team.name == "West Patch"
 
 
-def test_a_large_admin_upload_goes_to_the_import_page_with_its_progress(
+def test_a_large_admin_upload_goes_to_the_worker_and_the_import_page(
     client, staff, settings, django_capture_on_commit_callbacks
 ):
     settings.IMPORT_BACKGROUND_ROWS = 2
-    with django_capture_on_commit_callbacks(execute=True):
+    content = csv_bytes(TRAINING_HEADER, GOOD)
+    with django_capture_on_commit_callbacks() as queued:
         response = client.post(
             reverse("admin:training_trainingrecord_import"),
-            {
-                "import_file": SimpleUploadedFile("t.csv", csv_bytes(TRAINING_HEADER, GOOD)),
-                "format": "0",
-                "encoding": "auto",
-            },
+            {"import_file": SimpleUploadedFile("t.csv", content), "format": "0", "encoding": "auto"},
         )
     batch = ImportBatch.objects.get()
     assert response.url == reverse("imports:batch", args=[batch.pk])
-    assert batch.task_id  # handed to the worker (run in-process here; the worker test runs the real one)
+    # Queued for the worker once the upload is committed (test_worker.py runs the real one).
+    assert (len(queued), batch.status, bool(batch.task_id), bytes(batch.content)) == (
+        1,
+        ImportStatus.QUEUED,
+        True,
+        content,
+    )
+    assert "Waiting for the worker to start" in text(client.get(response.url))
+    import_batch_process(batch=batch)
     assert "created 3, updated 0, unchanged 0" in text(client.get(response.url))
 
 
