@@ -233,7 +233,7 @@ def peak_memory_mb() -> float:
 
 def measure(kind: str, path: Path, sample: int = 0) -> dict:
     command = [sys.executable, __file__, "--child", kind, "--path", str(path), "--sample", str(sample)]
-    done = subprocess.run(command, capture_output=True, text=True, check=False, env=os.environ)  # noqa: S603
+    done = subprocess.run(command, capture_output=True, text=True, check=False, env=os.environ)
     if done.returncode != 0:
         raise SystemExit(f"{kind} failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
