@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "programme",
     "reviews",
     "integrations",
+    "imports",
 ]
 
 MIDDLEWARE = [
@@ -253,6 +254,13 @@ CELERY_BEAT_SCHEDULE |= {
         "schedule": crontab(hour=3, minute=10),
     },
 }
+
+# Bulk imports (imports/): caps on one file, and the size above which the web pages
+# hand the file to the worker and show a progress bar.
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=25_000_000)
+IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=2_000)
+IMPORT_PREVIEW_ROWS = env.int("IMPORT_PREVIEW_ROWS", default=2_000)
 
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

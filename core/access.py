@@ -12,7 +12,7 @@ class AccessGroup(models.TextChoices):
 
 
 # HR records training, waivers and equivalences by hand from day one (issue 2, admin).
-HR_APPS = ("people", "training", "compliance", "policies", "programme", "reviews")
+HR_APPS = ("people", "training", "compliance", "policies", "programme", "reviews", "imports")
 
 
 def groups_ensure(**kwargs) -> None:

@@ -7,6 +7,9 @@ from simple_history.admin import SimpleHistoryAdmin
 from compliance import engine
 from compliance.models import Waiver
 from compliance.selectors import catalogue_load, colleague_facts, warning_days
+from imports.admin import SpreadsheetImportExportMixin
+from imports.models import ImportKind
+from imports.resources import ColleagueResource
 from training.models import TrainingRecord
 
 from .models import Colleague, Role, RoleAssignment, Team
@@ -68,7 +71,9 @@ class LeaverFilter(admin.SimpleListFilter):
 
 
 @admin.register(Colleague)
-class ColleagueAdmin(SimpleHistoryAdmin):
+class ColleagueAdmin(SpreadsheetImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [ColleagueResource]
+    import_kind = ImportKind.COLLEAGUES
     list_display = (
         "employee_number",
         "first_name",

@@ -1,6 +1,10 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from imports.admin import SpreadsheetImportExportMixin
+from imports.models import ImportKind
+from imports.resources import TrainingRecordResource
+
 from .models import Course, Equivalence, TrainingRecord
 
 
@@ -20,7 +24,9 @@ class EquivalenceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(TrainingRecord)
-class TrainingRecordAdmin(SimpleHistoryAdmin):
+class TrainingRecordAdmin(SpreadsheetImportExportMixin, SimpleHistoryAdmin):
+    resource_classes = [TrainingRecordResource]
+    import_kind = ImportKind.TRAINING
     list_display = ("colleague", "course", "completed_on", "provider", "certificate", "source")
     list_filter = ("course", "source", "colleague__team")
     search_fields = (
