@@ -206,3 +206,26 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def worker_wait_idle(timeout: float = 60) -> None:
+    """Wait until the test worker's queue is empty and it runs nothing (tasks queued by tasks included)."""
+    import redis
+
+    queue = celery_app.conf.task_default_queue
+    node = f"{queue}@{os.uname().nodename}"
+    client = redis.Redis.from_url(worker_broker_url())
+    inspect = celery_app.control.inspect(destination=[node], timeout=1)
+    deadline = time.monotonic() + timeout
+    quiet = 0
+    while time.monotonic() < deadline:
+        busy = client.llen(queue) > 0
+        if not busy:
+            active, reserved = inspect.active() or {}, inspect.reserved() or {}
+            busy = any(active.values()) or any(reserved.values()) or node not in active
+        # Twice in a row: a task may queue another between the two looks.
+        quiet = 0 if busy else quiet + 1
+        if quiet == 2:
+            return
+        time.sleep(0.2)
+    raise TimeoutError(f"the worker still had work after {timeout} s")
