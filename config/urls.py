@@ -15,5 +15,6 @@ urlpatterns = [
     path("reviews/", include("reviews.urls")),
     path("policies/", include("policies.urls")),
     path("api/", include("config.api_urls")),
+    path("reminders/", include("reminders.urls")),
     path("", RedirectView.as_view(url="/admin/", permanent=False), name="home"),
 ]
