@@ -10,11 +10,16 @@ from icalendar import Calendar, Event
 from compliance.enums import Status
 
 from . import selectors
-from .links import colleague_url
+from .links import colleague_url_maker
 
 PRODID = "-//Training compliance//Team due dates//EN"
 # Calendar apps poll at their own pace; these ask for twice a day.
 REFRESH = dt.timedelta(hours=12)
+# The feed shows what a manager plans around: due dates in the coming year, and
+# those missed in the last quarter (older overdue ones are on the overdue list).
+# A calendar of every date ever would be slow to serve and useless to read.
+WINDOW_PAST = dt.timedelta(days=90)
+WINDOW_AHEAD = dt.timedelta(days=366)
 
 
 def event_uid(employee_number: str, requirement: str, due_date: dt.date) -> str:
@@ -26,7 +31,7 @@ def event_uid(employee_number: str, requirement: str, due_date: dt.date) -> str:
 
 
 def team_due_dates_calendar(*, user, day: dt.date) -> bytes:
-    """All-day events for every due date of everyone `user` may see (statuses as of `day`)."""
+    """All-day events for the due dates of everyone `user` may see (statuses as of `day`)."""
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
@@ -38,10 +43,14 @@ def team_due_dates_calendar(*, user, day: dt.date) -> bytes:
     cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", REFRESH)
     stamp = timezone.now()
+    link = colleague_url_maker()
+    first, last = day - WINDOW_PAST, day + WINDOW_AHEAD
     for row in selectors.team_compliance(user=user, day=day):
         facts = row.facts
         for status in row.statuses:
             if status.due_date is None or status.status == Status.EXEMPT:
+                continue
+            if not first <= status.due_date <= last:
                 continue
             event = Event()
             event.add("uid", event_uid(facts.employee_number, status.code, status.due_date))
@@ -55,7 +64,7 @@ def team_due_dates_calendar(*, user, day: dt.date) -> bytes:
                 f"{status.code} is due by {status.due_date:%d/%m/%Y}. "
                 f"Status on {day:%d/%m/%Y}: {Status(status.status).label}.",
             )
-            event.add("url", colleague_url(facts.employee_number))
+            event.add("url", link(facts.employee_number))
             event.add("categories", [Status(status.status).label])
             event.add("transp", "TRANSPARENT")
             cal.add_component(event)

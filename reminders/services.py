@@ -20,7 +20,7 @@ from core.mail import send_templated_mail
 from people.models import Colleague
 
 from . import selectors
-from .links import absolute, colleague_url
+from .links import absolute, colleague_url, colleague_url_maker
 from .models import ManagerDigest, Reminder, ReminderStage
 from .rules import DIGEST_HORIZON_DAYS, digest_lines, reminders_due, week_starting
 
@@ -157,12 +157,13 @@ def manager_digest_send(*, user_id: int, day: dt.date) -> bool:
     if claim is None:
         return False
     names = {r.code: r.name for r in catalogue_load().requirements}
+    link = colleague_url_maker()
     context = {
         "manager_name": user.get_full_name() or user.get_username(),
         "day": day,
         "horizon_days": DIGEST_HORIZON_DAYS,
-        "overdue": [_digest_row(line, names) for line in overdue],
-        "upcoming": [_digest_row(line, names) for line in upcoming],
+        "overdue": [_digest_row(line, names, link) for line in overdue],
+        "upcoming": [_digest_row(line, names, link) for line in upcoming],
         "people_overdue": len({line.employee_number for line in overdue}),
         "people_upcoming": len({line.employee_number for line in upcoming}),
         "home_url": absolute("/"),
@@ -177,7 +178,7 @@ def manager_digest_send(*, user_id: int, day: dt.date) -> bool:
     return True
 
 
-def _digest_row(line, names: dict[str, str]) -> dict:
+def _digest_row(line, names: dict[str, str], link) -> dict:
     return {
         "employee_number": line.employee_number,
         "name": line.name,
@@ -187,7 +188,7 @@ def _digest_row(line, names: dict[str, str]) -> dict:
         "due_date": line.due_date,
         "days_left": line.days_left,
         "days_overdue": max(0, -line.days_left),
-        "url": colleague_url(line.employee_number),
+        "url": link(line.employee_number),
     }
 
 

@@ -61,6 +61,21 @@ def test_feed_has_all_day_events_for_the_managers_teams_only(client, north, sett
     assert "Status on 01/06/2026: Overdue." in str(olu["DESCRIPTION"])
 
 
+def test_feed_shows_the_last_quarter_and_the_coming_year(client, reference):
+    user, team = manager_of("North", "nora")
+    for number, due in (
+        ("OLD", TODAY - dt.timedelta(days=91)),
+        ("RECENT", TODAY - dt.timedelta(days=90)),
+        ("YEAR", TODAY + dt.timedelta(days=366)),
+        ("FAR", TODAY + dt.timedelta(days=367)),
+    ):
+        officer_due_on(due, team=team, employee_number=number)
+    assert sorted(events(client, feed_url(user))) == [
+        event_uid("RECENT", "HATE-REFRESHER", TODAY - dt.timedelta(days=90)),
+        event_uid("YEAR", "HATE-REFRESHER", TODAY + dt.timedelta(days=366)),
+    ]
+
+
 def test_feed_uids_stable_across_fetches(client, north):
     url = feed_url(north)
     first = events(client, url)
