@@ -40,8 +40,8 @@ def test_reminders_each_stage_once_walking_day_by_day(reference, settings, run_d
     sent = {}
     for offset in range(-100, 23):
         day = DUE + dt.timedelta(days=offset)
-        # Twice a day: a second run (or a second beat) sends nothing more.
-        messages = run_daily(day, times=2)
+        # Twice on the days something is due: a second run (or a second beat) sends nothing more.
+        messages = run_daily(day, times=2 if offset in (-90, -30, -7, 1, 8) else 1)
         if messages:
             sent[offset] = [m.subject for m in messages]
     assert sent == {
