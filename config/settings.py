@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "reviews",
     "integrations",
     "imports",
+    "reminders",
 ]
 
 MIDDLEWARE = [
@@ -209,6 +210,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "privacy.tasks.anonymise_leavers_task",
         "schedule": crontab(hour=2, minute=30),
     },
+    "reminders-daily": {"task": "reminders.send_due", "schedule": crontab(hour=7, minute=0)},
+    "reminders-manager-digests-weekly": {
+        "task": "reminders.send_manager_digests",
+        "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
+    },
 }
 # Issue 5: policy owners hear of reviews due (180/90/30 days) and overdue (weekly).
 CELERY_BEAT_SCHEDULE["policy-review-reminders"] = {
@@ -254,6 +260,8 @@ CELERY_BEAT_SCHEDULE |= {
         "schedule": crontab(hour=3, minute=10),
     },
 }
+# Reminders: a stage missed (worker down, date newly known) is still sent this many days late, no later.
+REMINDERS_CATCH_UP_DAYS = env.int("REMINDERS_CATCH_UP_DAYS", default=3)
 
 # Bulk imports (imports/): caps on one file, and the size above which the web pages
 # hand the file to the worker and show a progress bar.

@@ -16,5 +16,6 @@ urlpatterns = [
     path("policies/", include("policies.urls")),
     path("api/", include("config.api_urls")),
     path("imports/", include("imports.urls")),
+    path("reminders/", include("reminders.urls")),
     path("", RedirectView.as_view(url="/admin/", permanent=False), name="home"),
 ]
