@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "programme",
     "reviews",
     "integrations",
+    "dashboard",
 ]
 
 MIDDLEWARE = [
@@ -97,6 +98,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "dashboard.context_processors.navigation",
             ],
         },
     },
@@ -250,6 +252,12 @@ CELERY_BEAT_SCHEDULE |= {
         "task": "integrations.tasks.decision_log_prune",
         "schedule": crontab(hour=3, minute=10),
     },
+}
+# Issue 4: the dashboard's summary and the day's trend snapshot, just after midnight so "today"
+# has turned over (and before the eligibility change events at 00:20: both run the engine for everyone).
+CELERY_BEAT_SCHEDULE["dashboard-summary-nightly"] = {
+    "task": "dashboard.tasks.summary_nightly",
+    "schedule": crontab(hour=0, minute=5),
 }
 
 if PRODUCTION:

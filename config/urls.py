@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from core.views import healthz, readyz
 
@@ -15,5 +14,5 @@ urlpatterns = [
     path("reviews/", include("reviews.urls")),
     path("policies/", include("policies.urls")),
     path("api/", include("config.api_urls")),
-    path("", RedirectView.as_view(url="/admin/", permanent=False), name="home"),
+    path("", include("dashboard.urls")),
 ]
