@@ -7,9 +7,9 @@ from django import forms
 
 from compliance.enums import Status
 from compliance.models import Requirement
-from people.models import Role, Team
+from people.models import Role
 
-from .forms import DATE_INPUTS
+from .forms import DATE_INPUTS, TeamField
 
 ATTENTION = "attention"
 ANY = "any"
@@ -29,8 +29,12 @@ def statuses_for(choice: str | None) -> frozenset[str] | None:
     return frozenset({choice})
 
 
+class TeamFilter(django_filters.Filter):
+    field_class = TeamField
+
+
 class OverdueFilter(django_filters.FilterSet):
-    team = django_filters.ModelChoiceFilter(queryset=Team.objects.none(), empty_label="All teams")
+    team = TeamFilter(method="filter_team")
     role = django_filters.ModelChoiceFilter(queryset=Role.objects.order_by("code"), empty_label="All roles")
     requirement = django_filters.ModelChoiceFilter(
         queryset=Requirement.objects.order_by("code"), empty_label="All requirements"
@@ -46,9 +50,12 @@ class OverdueFilter(django_filters.FilterSet):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
-    def __init__(self, data=None, *args, teams, **kwargs):
+    def __init__(self, data=None, *args, teams, everyone=False, **kwargs):
         super().__init__(data, *args, **kwargs)
-        self.filters["team"].queryset = teams
+        self.form.fields["team"].set_teams(teams, "All teams" if everyone else "All my teams")
+
+    def filter_team(self, queryset, name, value):
+        return queryset.filter(team_id=value.pk)
 
     def filter_status(self, queryset, name, value):
         wanted = statuses_for(value)

@@ -11,14 +11,16 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import connection, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from compliance.models import CaseType
 from core.dates import add_months
 from people.models import Colleague, Role, Team
 
-from .models import ComplianceSnapshot, EligibilitySummary, StatusSummary, SummaryRun
+from .models import ComplianceSnapshot, EligibilitySummary, StatusSummary, SummaryRun, TeamSummary
 from .selectors.evaluate import Evaluation, evaluate
+from .selectors.summary import team_figures_counted
 
 # Any fixed number: it names the lock that full rebuilds, single-colleague
 # refreshes and snapshots share.
@@ -38,15 +40,19 @@ def _summary_lock() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SUMMARY_LOCK])
 
 
-def _summary_rows(evaluation: Evaluation) -> tuple[list[StatusSummary], list[EligibilitySummary]]:
+def _summary_rows(
+    evaluation: Evaluation, colleagues: QuerySet
+) -> tuple[list[StatusSummary], list[EligibilitySummary]]:
     team_ids = dict(Team.objects.values_list("name", "id"))
     role_ids = dict(Role.objects.values_list("code", "id"))
     case_type_ids = dict(CaseType.objects.values_list("code", "id"))
     requirement_ids = {r.code: r.requirement_id for r in evaluation.catalogue.requirements}
+    names = {pk: (first, last) for pk, first, last in colleagues.values_list("pk", "first_name", "last_name")}
     statuses, eligibility = [], []
     for c in evaluation.colleagues:
         colleague_id = c.facts.colleague_id
         team_id = team_ids.get(c.facts.team)
+        first, last = names[colleague_id]
         for s in c.statuses:
             statuses.append(
                 StatusSummary(
@@ -57,6 +63,12 @@ def _summary_rows(evaluation: Evaluation) -> tuple[list[StatusSummary], list[Eli
                     status=s.status,
                     due_date=s.due_date,
                     valid_until=s.valid_until,
+                    employee_number=c.facts.employee_number,
+                    first_name=first,
+                    last_name=last,
+                    team_name=c.facts.team,
+                    role_code=c.role,
+                    requirement_code=s.code,
                 )
             )
         for f in evaluation.forecasts.get(colleague_id, ()):
@@ -75,6 +87,24 @@ def _summary_rows(evaluation: Evaluation) -> tuple[list[StatusSummary], list[Eli
                 )
             )
     return statuses, eligibility
+
+
+def _team_summaries_replace(team_ids: set[int | None] | None = None) -> None:
+    """Add up the summary rows of these teams (None: every team) into one stored row each."""
+    statuses, eligibility = StatusSummary.objects.all(), EligibilitySummary.objects.all()
+    stored = TeamSummary.objects.all()
+    if team_ids is not None:
+        where = Q(team__in=[t for t in team_ids if t is not None])
+        if None in team_ids:
+            where |= Q(team__isnull=True)
+        statuses, eligibility, stored = (
+            statuses.filter(where),
+            eligibility.filter(where),
+            stored.filter(where),
+        )
+    counted = team_figures_counted(statuses, eligibility)
+    stored.delete()
+    TeamSummary.objects.bulk_create(TeamSummary(team_id=t, figures=f.to_json()) for t, f in counted.items())
 
 
 def _snapshot_rows(evaluation: Evaluation) -> list[ComplianceSnapshot]:
@@ -98,6 +128,18 @@ def _snapshot_replace(evaluation: Evaluation) -> int:
     return len(ComplianceSnapshot.objects.bulk_create(_snapshot_rows(evaluation), batch_size=5000))
 
 
+def _analyse(*models) -> None:
+    """Refresh the planner's statistics after rewriting whole tables.
+
+    Autovacuum gets round to it eventually; until then PostgreSQL plans the
+    list's queries for the handful of rows the tables held before.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for model in models:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+
+
 @transaction.atomic
 def summary_rebuild(*, day: dt.date, snapshot: bool = True) -> SummaryRun:
     """Work out every active colleague's statuses and eligibility on `day` and store them.
@@ -108,14 +150,18 @@ def summary_rebuild(*, day: dt.date, snapshot: bool = True) -> SummaryRun:
     """
     started_at = timezone.now()
     _summary_lock()
-    evaluation = evaluate(Colleague.objects.all(), day)
-    statuses, eligibility = _summary_rows(evaluation)
+    everyone = Colleague.objects.all()
+    evaluation = evaluate(everyone, day)
+    statuses, eligibility = _summary_rows(evaluation, everyone)
     StatusSummary.objects.all().delete()
     EligibilitySummary.objects.all().delete()
     StatusSummary.objects.bulk_create(statuses, batch_size=5000)
     EligibilitySummary.objects.bulk_create(eligibility, batch_size=5000)
+    _analyse(StatusSummary, EligibilitySummary)
+    _team_summaries_replace()
     if snapshot:
         _snapshot_replace(evaluation)
+        _analyse(ComplianceSnapshot)
     return SummaryRun.objects.create(
         computed_for=day,
         started_at=started_at,
@@ -139,12 +185,18 @@ def summary_refresh_colleagues(*, colleague_ids: Iterable[int]) -> int:
     run = SummaryRun.objects.order_by("-finished_at").first()
     if run is None:
         return 0
-    evaluation = evaluate(Colleague.objects.filter(pk__in=ids), run.computed_for)
-    statuses, eligibility = _summary_rows(evaluation)
+    colleagues = Colleague.objects.filter(pk__in=ids)
+    evaluation = evaluate(colleagues, run.computed_for)
+    statuses, eligibility = _summary_rows(evaluation, colleagues)
+    # The teams the colleagues were in and are in now: a move changes both.
+    teams = set(StatusSummary.objects.filter(colleague_id__in=ids).values_list("team_id", flat=True))
+    teams |= set(EligibilitySummary.objects.filter(colleague_id__in=ids).values_list("team_id", flat=True))
+    teams |= {row.team_id for row in statuses} | {row.team_id for row in eligibility}
     StatusSummary.objects.filter(colleague_id__in=ids).delete()
     EligibilitySummary.objects.filter(colleague_id__in=ids).delete()
     StatusSummary.objects.bulk_create(statuses)
     EligibilitySummary.objects.bulk_create(eligibility)
+    _team_summaries_replace(teams)
     SummaryRun.objects.filter(pk=run.pk).update(last_change_at=timezone.now())
     return len(ids)
 

@@ -62,22 +62,31 @@ def _record_changed(sender, instance, raw=False, **kwargs):
         refresh_soon(instance.colleague_id)
 
 
+def _team_changed(sender, instance, raw=False, update_fields=None, **kwargs):
+    """A renamed team: its colleagues' rows carry the name."""
+    if raw or (update_fields is not None and "name" not in update_fields):
+        return
+    for pk in instance.colleagues.values_list("pk", flat=True):
+        refresh_soon(pk)
+
+
 def _catalogue_changed(sender, raw=False, action=None, **kwargs):
-    """A requirement, equivalence or case type changed: anyone's answer may have moved."""
+    """A requirement, equivalence, case type or role changed: anyone's answer (or row) may have moved."""
     if not raw and (action is None or action.startswith("post_")):
         refresh_soon(everyone=True)
 
 
 def connect() -> None:
     from compliance.models import CaseType, Requirement, Waiver
-    from people.models import Colleague, RoleAssignment
+    from people.models import Colleague, Role, RoleAssignment, Team
     from training.models import Equivalence, TrainingRecord
 
     post_save.connect(_colleague_changed, sender=Colleague, dispatch_uid="dashboard_colleague_saved")
+    post_save.connect(_team_changed, sender=Team, dispatch_uid="dashboard_team_saved")
     for signal, verb in ((post_save, "saved"), (post_delete, "deleted")):
         for model in (RoleAssignment, TrainingRecord, Waiver):
             signal.connect(_record_changed, sender=model, dispatch_uid=f"dashboard_{model.__name__}_{verb}")
-        for model in (Requirement, Equivalence, CaseType):
+        for model in (Requirement, Equivalence, CaseType, Role):
             signal.connect(
                 _catalogue_changed, sender=model, dispatch_uid=f"dashboard_{model.__name__}_{verb}"
             )

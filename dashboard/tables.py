@@ -6,6 +6,7 @@ import datetime as dt
 from urllib.parse import urlencode
 
 import django_tables2 as tables
+from django.db.models import F
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html
@@ -22,18 +23,22 @@ def status_badge(status: str) -> str:
     return format_html('<span class="status status-{}">{}</span>', status, Status(status).label)
 
 
+# Ties are broken the same way on every path (the order the engine lists colleagues in), so the
+# summary's SQL and a live list sort identically and an export reads like the page.
+TIE = ("team_name", "first_name", "last_name", "employee_number", "requirement_code")
+BY_NAME = ("last_name", "first_name", "employee_number", "requirement_code")
+
+
 class OverdueTable(tables.Table):
-    name = tables.Column(
-        verbose_name="Colleague",
-        accessor="last_name",
-        order_by=("last_name", "first_name", "employee_number"),
+    name = tables.Column(verbose_name="Colleague", accessor="last_name", order_by=BY_NAME)
+    employee_number = tables.Column(
+        verbose_name="Employee no.", order_by=("employee_number", "requirement_code")
     )
-    employee_number = tables.Column(verbose_name="Employee no.")
-    team_name = tables.Column(verbose_name="Team", default="No team")
-    role_code = tables.Column(verbose_name="Role")
-    requirement_code = tables.Column(verbose_name="Requirement")
-    status = tables.Column(verbose_name="Status")
-    due_date = tables.Column(verbose_name="Due date", default="\N{EN DASH}")
+    team_name = tables.Column(verbose_name="Team", empty_values=(), order_by=("team_name", *BY_NAME))
+    role_code = tables.Column(verbose_name="Role", order_by=("role_code", *BY_NAME))
+    requirement_code = tables.Column(verbose_name="Requirement", order_by=("requirement_code", *BY_NAME))
+    status = tables.Column(verbose_name="Status", order_by=("status", *BY_NAME))
+    due_date = tables.Column(verbose_name="Due date", default="\N{EN DASH}", order_by=("due_date", *TIE))
     when = tables.Column(verbose_name="", accessor="due_date", orderable=False, empty_values=())
 
     class Meta:
@@ -46,6 +51,11 @@ class OverdueTable(tables.Table):
         super().__init__(data, **kwargs)
         self.day, self.today = day, today
 
+    def order_due_date(self, queryset, is_descending):
+        # Python sorts a missing date (a one-off qualification held) first; so does the SQL.
+        due = F("due_date").desc(nulls_last=True) if is_descending else F("due_date").asc(nulls_first=True)
+        return queryset.order_by(due, *(f"-{f}" if is_descending else f for f in TIE)), True
+
     def render_name(self, record):
         return format_html(
             '<a href="{}">{} {}</a>',
@@ -53,6 +63,9 @@ class OverdueTable(tables.Table):
             record["first_name"],
             record["last_name"],
         )
+
+    def render_team_name(self, value):
+        return value or "No team"
 
     def render_status(self, value):
         return status_badge(value)

@@ -95,6 +95,7 @@ def home(request):
             "team": team,
             "teams_page": page,
             "team_rows": [(t, t.lines(figures.requirements)) for t in page.object_list],
+            "eligibility_tables": figures.eligibility_tables(page.object_list),
             "trend": trend,
             "chart": chart,
             "everyone": scope.everyone,
@@ -108,7 +109,9 @@ def _overdue_query(request):
     scope = scope_for(request.user)
     asof = AsOfForm(request.GET)
     colleagues = None if scope.everyone else scope.colleagues
-    filters = OverdueFilter(request.GET, queryset=summary_base(colleagues), teams=scope.teams())
+    filters = OverdueFilter(
+        request.GET, queryset=summary_base(colleagues), teams=scope.teams(), everyone=scope.everyone
+    )
     valid = asof.is_valid() & filters.is_valid()
     return scope, asof, filters, valid
 

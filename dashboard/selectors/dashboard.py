@@ -22,6 +22,11 @@ def dashboard_figures(scope: Scope, day: dt.date, team: Team | None = None) -> F
         return figures_from_summary(
             run, colleagues=None if scope.everyone else scope.colleagues, team_id=team.pk if team else None
         )
+    return live_figures(scope, day, team)
+
+
+def live_figures(scope: Scope, day: dt.date, team: Team | None = None) -> Figures:
+    """The engine over the colleagues in scope (15 queries; about a tenth of a millisecond a colleague)."""
     colleagues = scope.colleagues if team is None else scope.colleagues.filter(team=team)
     return figures_from_evaluation(
         evaluate(colleagues, day),

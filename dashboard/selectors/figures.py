@@ -10,12 +10,15 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from compliance.enums import Status
 
 from .evaluate import HORIZONS, Evaluation
 
 NO_TEAM = ""
+# Status.values builds a new list on every call; the counts are added up thousands of times a page.
+STATUSES = tuple(Status.values)
 
 
 @dataclass
@@ -30,8 +33,11 @@ class StatusCounts:
         setattr(self, status, getattr(self, status) + n)
 
     def merge(self, other: StatusCounts) -> None:
-        for s in Status.values:
-            self.add(s, getattr(other, s))
+        self.compliant += other.compliant
+        self.due_soon += other.due_soon
+        self.overdue += other.overdue
+        self.pending += other.pending
+        self.exempt += other.exempt
 
     @property
     def total(self) -> int:
@@ -47,7 +53,7 @@ class StatusCounts:
         return round(100 * self.met / self.total) if self.total else None
 
     def as_tuple(self) -> tuple[int, ...]:
-        return tuple(getattr(self, s) for s in Status.values)
+        return tuple(getattr(self, s) for s in STATUSES)
 
 
 @dataclass
@@ -90,6 +96,25 @@ class TeamFigures:
     def label(self) -> str:
         return self.name or "No team"
 
+    def to_json(self) -> dict:
+        return {
+            "requirements": {code: list(c.as_tuple()) for code, c in self.requirements.items()},
+            "eligibility": {
+                code: [c.officers, c.eligible, c.supervised, *c.later] for code, c in self.eligibility.items()
+            },
+            "people": [self.people_overdue, self.people_due_soon],
+        }
+
+    @classmethod
+    def from_json(cls, team_id: int | None, data: dict) -> TeamFigures:
+        team = cls(name="", team_id=team_id)
+        for code, counts in data["requirements"].items():
+            team.requirements[code] = StatusCounts(*counts)
+        for code, (officers, eligible, supervised, *later) in data["eligibility"].items():
+            team.eligibility[code] = EligibilityCounts(officers, eligible, supervised, list(later))
+        team.people_overdue, team.people_due_soon = data["people"]
+        return team
+
     def lines(self, requirements: list[tuple[str, str]]) -> list[tuple[str, str, StatusCounts]]:
         """(code, name, counts) for each requirement someone in the team has."""
         return [
@@ -121,7 +146,8 @@ class Figures:
     drop_outs: list[DropOut] = field(default_factory=list)
     drop_outs_total: int = 0
 
-    @property
+    # Worked out once the figures are complete: a page reads them several times.
+    @cached_property
     def totals(self) -> dict[str, StatusCounts]:
         out: dict[str, StatusCounts] = {code: StatusCounts() for code, _ in self.requirements}
         for team in self.teams:
@@ -129,14 +155,14 @@ class Figures:
                 out.setdefault(code, StatusCounts()).merge(counts)
         return out
 
-    @property
+    @cached_property
     def overall(self) -> StatusCounts:
         total = StatusCounts()
         for counts in self.totals.values():
             total.merge(counts)
         return total
 
-    @property
+    @cached_property
     def eligibility_totals(self) -> dict[str, EligibilityCounts]:
         out: dict[str, EligibilityCounts] = {code: EligibilityCounts() for code, _ in self.case_types}
         for team in self.teams:
@@ -149,19 +175,19 @@ class Figures:
         totals = self.totals
         return [(code, name, totals[code]) for code, name in self.requirements]
 
-    @property
     def eligibility_tables(
-        self,
+        self, teams: list[TeamFigures] | None = None
     ) -> list[tuple[str, str, list[tuple[TeamFigures, EligibilityCounts]], EligibilityCounts]]:
-        """Per case type: its name, (team, counts) for each team with officers, and the totals."""
+        """Per case type: its name, (team, counts) for each of `teams` with officers, and the totals of all."""
         totals = self.eligibility_totals
+        shown = self.teams if teams is None else teams
         return [
             (
                 code,
                 name,
                 [
                     (t, t.eligibility[code])
-                    for t in self.teams
+                    for t in shown
                     if code in t.eligibility and t.eligibility[code].officers
                 ],
                 totals[code],
@@ -192,6 +218,9 @@ def figures_from_evaluation(
     teams: dict[str, TeamFigures] = {}
     drop_outs = []
     for c in evaluation.colleagues:
+        forecasts = evaluation.forecasts.get(c.facts.colleague_id, ())
+        if not c.statuses and not forecasts:
+            continue  # no requirement and no case type: nothing to count (as in the summary)
         name = c.facts.team or NO_TEAM
         team = teams.get(name)
         if team is None:
@@ -201,7 +230,7 @@ def figures_from_evaluation(
             team.requirements[s.code].add(s.status)
         team.people_overdue += Status.OVERDUE in statuses
         team.people_due_soon += Status.DUE_SOON in statuses
-        for f in evaluation.forecasts.get(c.facts.colleague_id, ()):
+        for f in forecasts:
             counts = team.eligibility[f.case_type]
             counts.officers += 1
             counts.eligible += f.eligible

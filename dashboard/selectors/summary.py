@@ -1,4 +1,9 @@
-"""Reads of the stored summary: the same `Figures` as a live evaluation, in a fixed number of queries."""
+"""Reads of the stored summary: the same `Figures` as a live evaluation, in a fixed number of queries.
+
+HR and auditors see everyone: their dashboard reads one stored row per team
+(`TeamSummary`). Anyone else sees a set of colleagues that need not be whole
+teams: their figures are counted from the colleagues' own summary rows.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +13,9 @@ from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from compliance.enums import Status
 from compliance.models import CaseType, Requirement
+from people.models import Team
 
-from ..models import EligibilitySummary, StatusSummary, SummaryRun
+from ..models import EligibilitySummary, StatusSummary, SummaryRun, TeamSummary
 from .figures import DROP_OUT_LIMIT, DropOut, Figures, TeamFigures
 
 
@@ -36,14 +42,10 @@ def requirements_in_force(day: dt.date) -> list[tuple[int, str, str]]:
     )
 
 
-def figures_from_summary(
-    run: SummaryRun, *, colleagues: QuerySet | None, team_id: int | None = None
-) -> Figures:
-    """The dashboard's figures from the summary (9 queries, however many colleagues)."""
-    requirements = requirements_in_force(run.computed_for)
-    codes = {pk: code for pk, code, _ in requirements}
-    case_types = list(CaseType.objects.order_by("code").values_list("id", "code", "name"))
-    case_codes = {pk: code for pk, code, _ in case_types}
+def team_figures_counted(statuses: QuerySet, eligibility: QuerySet) -> dict[int | None, TeamFigures]:
+    """Counts by team from summary rows (3 queries); teams are named later."""
+    codes = dict(Requirement.objects.values_list("id", "code"))
+    case_codes = dict(CaseType.objects.values_list("id", "code"))
     teams: dict[int | None, TeamFigures] = {}
 
     def team(team_id):
@@ -51,12 +53,10 @@ def figures_from_summary(
             teams[team_id] = TeamFigures(name="", team_id=team_id)
         return teams[team_id]
 
-    statuses = scoped(StatusSummary.objects.all(), colleagues, team_id)
     for t, requirement_id, status, n in (
         statuses.values_list("team_id", "requirement_id", "status").annotate(n=Count("id")).order_by()
     ):
-        if requirement_id in codes:
-            team(t).requirements[codes[requirement_id]].add(status, n)
+        team(t).requirements[codes[requirement_id]].add(status, n)
     for t, overdue, due_soon in (
         statuses.values_list("team_id")
         .annotate(
@@ -66,9 +66,7 @@ def figures_from_summary(
         .order_by()
     ):
         team(t).people_overdue, team(t).people_due_soon = overdue, due_soon
-
-    eligibility = scoped(EligibilitySummary.objects.all(), colleagues, team_id)
-    for t, case_type_id, officers, eligible, supervised, in_30, in_60, in_90 in (
+    for t, case_type_id, *counts in (
         eligibility.values_list("team_id", "case_type_id")
         .annotate(
             # Names apart from the fields: an annotation named like a field hides it.
@@ -81,22 +79,47 @@ def figures_from_summary(
         )
         .order_by()
     ):
-        counts = team(t).eligibility[case_codes[case_type_id]]
-        counts.officers, counts.eligible, counts.supervised = officers, eligible, supervised
-        counts.later = [in_30, in_60, in_90]
+        figures = team(t).eligibility[case_codes[case_type_id]]
+        figures.officers, figures.eligible, figures.supervised, *figures.later = counts
+    return teams
 
-    from people.models import Team
 
+def team_figures_stored(team_id: int | None = None) -> dict[int | None, TeamFigures]:
+    """Every team's stored counts (or one team's): one query."""
+    rows = TeamSummary.objects.all() if team_id is None else TeamSummary.objects.filter(team_id=team_id)
+    return {t: TeamFigures.from_json(t, data) for t, data in rows.values_list("team_id", "figures")}
+
+
+def figures_from_summary(
+    run: SummaryRun, *, colleagues: QuerySet | None, team_id: int | None = None
+) -> Figures:
+    """The dashboard's figures from the summary (7 queries for everyone, 11 for a scope)."""
+    requirements = requirements_in_force(run.computed_for)
+    case_types = list(CaseType.objects.order_by("code").values_list("code", "name"))
+    if colleagues is None:
+        teams = team_figures_stored(team_id)
+    else:
+        teams = team_figures_counted(
+            scoped(StatusSummary.objects.all(), colleagues, team_id),
+            scoped(EligibilitySummary.objects.all(), colleagues, team_id),
+        )
+    in_force = {code for _, code, _ in requirements}
     names = dict(Team.objects.filter(pk__in=[t for t in teams if t is not None]).values_list("id", "name"))
     for t, figures in teams.items():
         figures.name = names.get(t, "")
+        for code in set(figures.requirements) - in_force:
+            del figures.requirements[code]
 
-    dropping = eligibility.filter(eligible=True, eligible_in_90=False).annotate(
-        within=Case(
-            When(eligible_in_30=False, then=Value(30)),
-            When(eligible_in_60=False, then=Value(60)),
-            default=Value(90),
-            output_field=IntegerField(),
+    dropping = (
+        scoped(EligibilitySummary.objects.all(), colleagues, team_id)
+        .filter(eligible=True, eligible_in_90=False)
+        .annotate(
+            within=Case(
+                When(eligible_in_30=False, then=Value(30)),
+                When(eligible_in_60=False, then=Value(60)),
+                default=Value(90),
+                output_field=IntegerField(),
+            )
         )
     )
     drop_outs = [
@@ -105,7 +128,7 @@ def figures_from_summary(
             employee_number=row[1],
             name=f"{row[2]} {row[3]}".strip(),
             team=row[4] or "",
-            case_type=case_codes[row[5]],
+            case_type=row[5],
             within_days=row[6],
             eligible_until=row[7],
         )
@@ -117,7 +140,7 @@ def figures_from_summary(
             "colleague__first_name",
             "colleague__last_name",
             "team__name",
-            "case_type_id",
+            "case_type__code",
             "within",
             "eligible_until",
         )[:DROP_OUT_LIMIT]
@@ -127,7 +150,7 @@ def figures_from_summary(
         source="summary",
         computed_at=max(filter(None, (run.finished_at, run.last_change_at))),
         requirements=[(code, name) for _, code, name in requirements],
-        case_types=[(code, name) for _, code, name in case_types],
+        case_types=case_types,
         teams=sorted(teams.values(), key=lambda t: (t.name == "", t.name)),
         drop_outs=drop_outs,
         drop_outs_total=dropping.count(),

@@ -49,7 +49,8 @@ def compliance_trend(
     """Percent met (compliant or exempt) at each month's last snapshot up to `day`.
 
     `teams` limits the overall line to those teams (None: every team and
-    colleagues without one); `lines` are the teams drawn one by one. 2 queries.
+    colleagues without one); `lines` are the teams drawn one by one. 2 queries,
+    3 with lines.
     """
     months = _month_points(day)
     taken = set(
@@ -61,27 +62,26 @@ def compliance_trend(
     snapshots = ComplianceSnapshot.objects.filter(taken_on__in=[d for d in days if d])
     if teams is not None:
         snapshots = snapshots.filter(team__in=teams)
-    met: dict[tuple[dt.date, int | None], tuple[int, int]] = {}
-    for taken_on, team_id, m, total in (
-        snapshots.values_list("taken_on", "team_id")
-        .annotate(
-            m=Sum(F("compliant") + F("exempt")),
-            total=Sum(F("compliant") + F("exempt") + F("due_soon") + F("overdue") + F("pending")),
-        )
-        .order_by()
-    ):
-        met[(taken_on, team_id)] = (m, total)
+    met = Sum(F("compliant") + F("exempt"))
+    total = Sum(F("compliant") + F("exempt") + F("due_soon") + F("overdue") + F("pending"))
+    overall_by_day = {
+        taken_on: (m, t)
+        for taken_on, m, t in snapshots.values_list("taken_on").annotate(m=met, t=total).order_by()
+    }
+    by_team: dict[tuple[dt.date, int], tuple[int, int]] = {}
+    if lines:
+        for taken_on, team_id, m, t in (
+            snapshots.filter(team__in=[pk for pk, _ in lines])
+            .values_list("taken_on", "team_id")
+            .annotate(m=met, t=total)
+            .order_by()
+        ):
+            by_team[(taken_on, team_id)] = (m, t)
 
-    def percent(m: int, total: int) -> float | None:
-        return round(100 * m / total, 1) if total else None
+    def percent(pair: tuple[int, int] | None) -> float | None:
+        return round(100 * pair[0] / pair[1], 1) if pair and pair[1] else None
 
-    overall = []
-    for d in days:
-        pairs = [v for (taken_on, _), v in met.items() if taken_on == d]
-        overall.append(percent(sum(p[0] for p in pairs), sum(p[1] for p in pairs)) if d else None)
-    series = [Series(overall_label, overall)]
+    series = [Series(overall_label, [percent(overall_by_day.get(d)) for d in days])]
     for team_id, name in lines:
-        series.append(
-            Series(name, [percent(*met[(d, team_id)]) if (d, team_id) in met else None for d in days])
-        )
+        series.append(Series(name, [percent(by_team.get((d, team_id))) for d in days]))
     return Trend(months=[f"{start:%b %Y}" for start, _ in months], days=days, series=series)
