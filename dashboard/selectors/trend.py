@@ -27,6 +27,7 @@ class Trend:
     months: list[str]  # "Mar 2026"
     days: list[dt.date | None]  # the snapshot each month's point comes from
     series: list[Series]
+    note: str = ""
 
     @property
     def empty(self) -> bool:
