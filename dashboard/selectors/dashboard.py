@@ -40,14 +40,17 @@ def live_figures(scope: Scope, day: dt.date, team: Team | None = None) -> Figure
 def dashboard_trend(scope: Scope, day: dt.date, team: Team | None = None) -> Trend:
     """The overall line for the teams wholly in scope, and a line per team when few enough to read."""
     whole = scope.whole_teams()
+    note = ""
     if team is not None:
         lines = [(team.pk, team.name)] if whole.filter(pk=team.pk).exists() else []
     else:
         lines = list(whole.values_list("pk", "name")[: MAX_TEAM_LINES + 1])
-        # One team is the overall line already; too many is a tangle (the page offers a team filter).
-        if len(lines) > MAX_TEAM_LINES or len(lines) == 1:
-            lines = []
+        if len(lines) > MAX_TEAM_LINES:
+            lines, note = [], "Choose a team above to see its own line."
+        elif len(lines) == 1:
+            lines = []  # one team is the overall line already
     label = "Whole organisation" if scope.everyone else "All your teams"
-    return compliance_trend(
+    trend = compliance_trend(
         day=day, overall_label=label, teams=None if scope.everyone else whole, lines=lines
     )
+    return dataclasses.replace(trend, note=note)
