@@ -63,6 +63,14 @@ def team_of_30() -> Team:
     return team
 
 
+def rows(csv_body: bytes) -> int:
+    return csv_body.count(b"\n") - 1
+
+
+class Rollback(Exception):
+    pass
+
+
 def measure(client, url, runs=RUNS):
     def once():
         started = time.perf_counter()
@@ -79,7 +87,14 @@ def measure(client, url, runs=RUNS):
         times.append(elapsed)
     with CaptureQueriesContext(connection) as ctx:
         once()
-    return statistics.median(times), len(ctx.captured_queries), body
+    return statistics.median(times), min(times), len(ctx.captured_queries), body
+
+
+def line(label, median, best, queries, unit="ms"):
+    scale = 1000 if unit == "ms" else 1
+    print(
+        f"{label:<88} {median * scale:>7.{0 if unit == 'ms' else 2}f} {unit} {best * scale:>7.{0 if unit == 'ms' else 2}f} {unit} {queries:>5}"
+    )
 
 
 def main():
@@ -118,31 +133,60 @@ def main():
         ("matrix, first page of everyone", hr, f"/matrix/?on={ON}"),
         ("colleague page", hr, f"/colleagues/E100001/?on={ON}"),
     ]
-    print(f"\n{'page':<95} {'median':>9} {'queries':>8}")
+    print(f"\n{'page':<88} {'median':>10} {'best':>10} {'queries':>5}")
     for label, who, url in pages:
         client = Client()
         client.force_login(who)
-        median, queries, _ = measure(client, url)
-        print(f"{label:<95} {median * 1000:>6.0f} ms {queries:>8}")
+        median, best, queries, _ = measure(client, url)
+        line(label, median, best, queries)
 
     client = Client()
     client.force_login(hr)
-    median, queries, body = measure(client, f"/overdue/export.csv?on={ON}&status=any", runs=3)
-    rows = body.count(b"\n") - 1
-    print(f"{f'CSV export, every status ({rows:,} rows)':<95} {median:>7.2f} s {queries:>8}")
-    median, queries, body = measure(client, f"/overdue/export.csv?on={ON}&status=any&team={patch}", runs=3)
-    rows = body.count(b"\n") - 1
-    print(f"{f'CSV export, one team ({rows:,} rows)':<95} {median * 1000:>6.0f} ms {queries:>8}")
+    median, best, queries, body = measure(client, f"/overdue/export.csv?on={ON}&status=any", runs=3)
+    line(f"CSV export, every status ({rows(body):,} rows)", median, best, queries, "s")
+    median, best, queries, body = measure(client, f"/overdue/export.csv?on={ON}&status=any&team={patch}")
+    line(f"CSV export, one team ({rows(body):,} rows)", median, best, queries)
+    export_50k(client)
 
     print("\nworked out live (a date other than the summary's), for the record:")
     for label, url, runs in [
-        ("dashboard, HR, a past date", "/?on=2026-06-30", 3),
         ("dashboard, one team, a past date", f"/?on=2026-06-30&team={patch}", 5),
         ("overdue list, one team, a past date", f"/overdue/?on=2026-06-30&team={patch}", 5),
-        ("quarterly KPI report, HR (engine on two days)", "/kpi/?quarter=2026-Q3", 3),
+        ("dashboard, HR, a past date (the engine over everyone)", "/?on=2026-06-30", 3),
+        ("quarterly KPI report, HR (the engine over everyone on two days)", "/kpi/?quarter=2026-Q3", 3),
     ]:
-        median, queries, _ = measure(client, url, runs=runs)
-        print(f"{label:<95} {median * 1000:>6.0f} ms {queries:>8}")
+        median, best, queries, _ = measure(client, url, runs=runs)
+        line(label, median, best, queries)
+
+
+def export_50k(client):
+    """The data set holds 35,000 statuses (1.8 a colleague); a 50,000-row export needs more.
+
+    For this measurement only, a third requirement is put in force for every
+    role (an annual briefing any refresher course satisfies) and the summary
+    rebuilt, inside a transaction that is rolled back afterwards.
+    """
+    from django.db import transaction
+
+    from compliance.models import Requirement
+    from training.models import Course
+
+    try:
+        with transaction.atomic():
+            extra = Requirement.objects.create(
+                code="BENCH-ANNUAL",
+                name="Annual briefing (benchmark only)",
+                recurrence_months=12,
+                in_force_from=TODAY.replace(year=2015),
+            )
+            extra.roles.set(Role.objects.filter(code__in=["NHO", "CSO", "CSM"]))
+            extra.courses.set(Course.objects.filter(code__in=["HC-REFRESHER", "SHUK-HATE"]))
+            summary_rebuild(day=TODAY, snapshot=False)
+            median, best, queries, body = measure(client, f"/overdue/export.csv?on={ON}&status=any", runs=3)
+            line(f"CSV export, every status ({rows(body):,} rows)", median, best, queries, "s")
+            raise Rollback
+    except Rollback:
+        pass
 
 
 if __name__ == "__main__":

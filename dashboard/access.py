@@ -14,12 +14,13 @@ this module only decides which pages a role opens at all:
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from core.access import AccessGroup, colleagues_for, sees_everyone, user_groups
 from people.models import Colleague, Team
@@ -53,11 +54,22 @@ class Scope:
         return Team.objects.filter(colleagues__in=self.colleagues).distinct().order_by("name")
 
     def whole_teams(self) -> QuerySet:
-        """Teams all of whose colleagues are in scope: a team's counts show only for these."""
+        """Teams all of whose colleagues are in scope: a team's counts show only for these (2 queries).
+
+        Counted rather than asked as "no member outside the scope": that
+        anti-join reads every colleague of the organisation.
+        """
         if self.everyone:
             return Team.objects.order_by("name")
-        outside = Colleague.objects.exclude(pk__in=self.colleagues.values("pk"))
-        return self.teams().exclude(colleagues__in=outside)
+        seen = Counter(self.colleagues.exclude(team=None).values_list("team_id", flat=True))
+        members = (
+            Colleague.objects.filter(team_id__in=seen)
+            .values_list("team_id")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        whole = [team_id for team_id, n in members if seen[team_id] == n]
+        return Team.objects.filter(pk__in=whole).order_by("name")
 
 
 def scope_for(user) -> Scope:

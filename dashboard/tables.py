@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 import django_tables2 as tables
 from django.db.models import F
 from django.urls import reverse
 from django.utils.formats import date_format
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 
 from compliance.enums import Status
 
@@ -39,7 +39,7 @@ class OverdueTable(tables.Table):
     requirement_code = tables.Column(verbose_name="Requirement", order_by=("requirement_code", *BY_NAME))
     status = tables.Column(verbose_name="Status", order_by=("status", *BY_NAME))
     due_date = tables.Column(verbose_name="Due date", default="\N{EN DASH}", order_by=("due_date", *TIE))
-    when = tables.Column(verbose_name="", accessor="due_date", orderable=False, empty_values=())
+    when = tables.Column(verbose_name="When", accessor="due_date", orderable=False, empty_values=())
 
     class Meta:
         template_name = "dashboard/table.html"
@@ -56,25 +56,37 @@ class OverdueTable(tables.Table):
         due = F("due_date").desc(nulls_last=True) if is_descending else F("due_date").asc(nulls_first=True)
         return queryset.order_by(due, *(f"-{f}" if is_descending else f for f in TIE)), True
 
-    def render_name(self, record):
-        return format_html(
-            '<a href="{}">{} {}</a>',
-            colleague_url(record["employee_number"], self.day, self.today),
-            record["first_name"],
-            record["last_name"],
+    def page_rows(self) -> list[tuple[str, ...]]:
+        """The visible page's cells, escaped, in column order.
+
+        django-tables2 still sorts, pages and heads the table; the cells of a
+        page are put together here in one pass because its per-cell machinery
+        took two thirds of the page's time.
+        """
+        if not self.page:
+            return []
+        # One reverse() for the page rather than one a row.
+        link = colleague_url("__number__", self.day, self.today)
+        return [self._cells(row.record, link) for row in self.page.object_list]
+
+    def _cells(self, r, link: str) -> tuple[str, ...]:
+        return (
+            format_html(
+                '<a href="{}">{} {}</a>',
+                link.replace("__number__", quote(r["employee_number"], safe="")),
+                r["first_name"],
+                r["last_name"],
+            ),
+            escape(r["employee_number"]),
+            escape(r["team_name"] or "No team"),
+            escape(r["role_code"]),
+            escape(r["requirement_code"]),
+            status_badge(r["status"]),
+            date_format(r["due_date"], "j M Y") if r["due_date"] else "\N{EN DASH}",
+            self._when(r["due_date"]),
         )
 
-    def render_team_name(self, value):
-        return value or "No team"
-
-    def render_status(self, value):
-        return status_badge(value)
-
-    def render_due_date(self, value):
-        return date_format(value, "j M Y")
-
-    def render_when(self, record):
-        due = record["due_date"]
+    def _when(self, due: dt.date | None) -> str:
         if due is None:
             return ""
         days = (due - self.day).days
