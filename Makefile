@@ -25,3 +25,4 @@ bench:
 	.venv/bin/python benchmarks/engine.py
 	.venv/bin/python benchmarks/programme.py
 	.venv/bin/python benchmarks/eligibility.py
+	.venv/bin/python benchmarks/pages.py

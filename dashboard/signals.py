@@ -52,6 +52,16 @@ def refresh_soon(colleague_id: int | None = None, *, everyone: bool = False) -> 
     transaction.on_commit(_flush)
 
 
+def summary_rebuild_soon() -> None:
+    """Ask for today's figures once (per process, per ten minutes) however many pages notice they are late."""
+    from django.core.cache import cache
+
+    from .tasks import summary_rebuild
+
+    if cache.add("dashboard-summary-rebuild-asked", True, timeout=600):
+        transaction.on_commit(summary_rebuild.delay)
+
+
 def _colleague_changed(sender, instance, raw=False, **kwargs):
     if not raw:
         refresh_soon(instance.pk)

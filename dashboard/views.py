@@ -34,6 +34,8 @@ from .selectors.dashboard import dashboard_figures, dashboard_trend
 from .selectors.kpi import Quarter, quarterly_kpi, recent_quarters
 from .selectors.matrix import training_matrix
 from .selectors.overdue import EXPORT_HEADER, export_values, overdue_rows, summary_base
+from .selectors.summary import latest_run
+from .signals import summary_rebuild_soon
 from .tables import OverdueTable
 
 TEAMS_PER_PAGE = 25
@@ -46,15 +48,32 @@ def bad_request(request, *forms) -> HttpResponse:
     return render(request, "dashboard/bad_request.html", {"errors": errors}, status=400)
 
 
-def _day_context(day, today, computed_at=None, source=None):
+def _day_context(day, today, computed_at=None, source=None, waiting=False):
     return {
         "day": day,
         "today": today,
-        "past": day < today,
+        "past": day < today and not waiting,
         "future": day > today,
         "computed_at": computed_at,
         "source": source,
+        "waiting": waiting,
     }
+
+
+def _answer_day(form, today):
+    """The day a summary page answers for, the latest run, and whether today's figures are still coming.
+
+    Asked for no day in particular, a page whose nightly figures are not
+    worked out yet (just after midnight, or the scheduler is down) shows the
+    latest figures, says so, and asks for today's, rather than working out
+    the whole organisation while the reader waits. A day asked for is always
+    answered for that day.
+    """
+    run = latest_run()
+    if not form.cleaned_data.get("on") and run is not None and run.computed_for < today:
+        summary_rebuild_soon()
+        return run.computed_for, run, True
+    return form.day(), run, False
 
 
 @require_GET
@@ -74,8 +93,9 @@ def home(request):
     if not form.is_valid():
         return bad_request(request, form)
     today = timezone.localdate()
-    day, team, order = form.day(), form.cleaned_data["team"], form.cleaned_data["order"] or "name"
-    figures = dashboard_figures(scope, day, team)
+    day, run, waiting = _answer_day(form, today)
+    team, order = form.cleaned_data["team"], form.cleaned_data["order"] or "name"
+    figures = dashboard_figures(scope, day, team, run=run)
     trend = dashboard_trend(scope, day, team)
     teams = list(figures.teams)
     if order == "overdue":
@@ -100,7 +120,7 @@ def home(request):
             "chart": chart,
             "everyone": scope.everyone,
             "rebuilds": rebuilds_figures(user),
-            **_day_context(day, today, figures.computed_at, figures.source),
+            **_day_context(day, today, figures.computed_at, figures.source, waiting),
         },
     )
 
@@ -122,8 +142,9 @@ def overdue(request):
     scope, asof, filters, valid = _overdue_query(request)
     if not valid:
         return bad_request(request, asof, filters.form)
-    today, day = timezone.localdate(), asof.day()
-    rows, run = overdue_rows(scope, day, filters)
+    today = timezone.localdate()
+    day, run, waiting = _answer_day(asof, today)
+    rows, run = overdue_rows(scope, day, filters, run=run)
     table = OverdueTable(rows, day=day, today=today)
     RequestConfig(request, paginate={"per_page": ROWS_PER_PAGE}).configure(table)
     query = request.GET.copy()
@@ -137,7 +158,11 @@ def overdue(request):
             "table": table,
             "query": query.urlencode(),
             **_day_context(
-                day, today, run.finished_at if run else timezone.now(), "summary" if run else "live"
+                day,
+                today,
+                max(filter(None, (run.finished_at, run.last_change_at))) if run else timezone.now(),
+                "summary" if run else "live",
+                waiting,
             ),
         },
     )
@@ -149,9 +174,10 @@ def overdue_export(request, fmt):
     scope, asof, filters, valid = _overdue_query(request)
     if not valid:
         return bad_request(request, asof, filters.form)
-    day = asof.day()
-    rows, _ = overdue_rows(scope, day, filters)
-    table = OverdueTable(rows, day=day, today=timezone.localdate(), order_by=request.GET.get("sort"))
+    today = timezone.localdate()
+    day, run, _ = _answer_day(asof, today)
+    rows, _ = overdue_rows(scope, day, filters, run=run)
+    table = OverdueTable(rows, day=day, today=today, order_by=request.GET.get("sort"))
     ordered = table.data.data
     if not isinstance(ordered, list):
         ordered = ordered.iterator(chunk_size=5000)

@@ -17,8 +17,9 @@ from .summary import figures_from_summary, latest_run
 from .trend import MAX_TEAM_LINES, Trend, compliance_trend
 
 
-def dashboard_figures(scope: Scope, day: dt.date, team: Team | None = None) -> Figures:
-    run = latest_run()
+def dashboard_figures(scope: Scope, day: dt.date, team: Team | None = None, *, run=None) -> Figures:
+    """From the summary when it answers for `day` (pass the latest `run` if already read), else live."""
+    run = run or latest_run()
     if run is not None and run.computed_for == day:
         return figures_from_summary(
             run, colleagues=None if scope.everyone else scope.colleagues, team_id=team.pk if team else None

@@ -89,12 +89,14 @@ def export_values(row: dict) -> tuple:
     )
 
 
-def overdue_rows(scope: Scope, day: dt.date, filters) -> tuple[QuerySet | list[dict], SummaryRun | None]:
+def overdue_rows(
+    scope: Scope, day: dt.date, filters, *, run: SummaryRun | None = None
+) -> tuple[QuerySet | list[dict], SummaryRun | None]:
     """The list's rows for `day`, filtered: from the summary when it answers for that day, else live.
 
     Returns the run the rows come from (None: worked out now).
     """
-    run = latest_run()
+    run = run or latest_run()
     if run is not None and run.computed_for == day:
         return summary_rows(filters.qs), run
     colleagues = scope.colleagues

@@ -80,3 +80,31 @@ def test_hr_can_ask_for_the_figures_again(org, client, django_capture_on_commit_
         response = client.post("/figures/rebuild/")
     assert response.status_code == 302
     assert SummaryRun.objects.get().computed_for == TODAY
+
+
+def test_before_todays_figures_are_ready_pages_show_the_latest_and_ask_for_todays(
+    org, client, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    cache.clear()
+    yesterday = TODAY - dt.timedelta(days=1)
+    summary_rebuild(day=yesterday)
+    client.force_login(org.users["hr"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get("/")
+        listed = client.get("/overdue/")
+    assert (response.context["day"], response.context["waiting"], response.context["figures"].source) == (
+        yesterday,
+        True,
+        "summary",
+    )
+    assert "Today's are being worked out" in response.content.decode()
+    assert (listed.context["day"], listed.context["waiting"]) == (yesterday, True)
+    # One rebuild asked for, however many pages noticed.
+    assert list(SummaryRun.objects.values_list("computed_for", flat=True).order_by("pk")) == [
+        yesterday,
+        TODAY,
+    ]
+    # A day asked for is answered for that day.
+    assert client.get("/", {"on": yesterday.isoformat()}).context["waiting"] is False
