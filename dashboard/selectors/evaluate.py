@@ -29,7 +29,7 @@ class Forecast:
     eligible: bool
     supervision_required: bool
     eligible_until: dt.date | None
-    later: tuple[bool, ...]  # one per HORIZONS entry
+    later: tuple[bool, ...]  # one per horizon asked for (HORIZONS unless told otherwise)
     # The first horizon on which the officer is no longer eligible (None: still eligible at 90 days).
     drops_out_within: int | None
 
@@ -58,7 +58,12 @@ def nobody_trains_after(facts: engine.ColleagueFacts, day: dt.date) -> engine.Co
 
 
 def forecasts_for(
-    facts: engine.ColleagueFacts, role: str | None, catalogue: engine.Catalogue, day: dt.date, window: int
+    facts: engine.ColleagueFacts,
+    role: str | None,
+    catalogue: engine.Catalogue,
+    day: dt.date,
+    window: int,
+    horizons: tuple[int, ...] = HORIZONS,
 ) -> list[Forecast]:
     out = []
     known = None
@@ -71,11 +76,11 @@ def forecasts_for(
             engine.eligibility(
                 known, facts.employee_number, rule, catalogue, day + dt.timedelta(days=h), window
             ).eligible
-            for h in HORIZONS
+            for h in horizons
         )
         drops = None
         if now.eligible:
-            drops = next((h for h, ok in zip(HORIZONS, later, strict=True) if not ok), None)
+            drops = next((h for h, ok in zip(horizons, later, strict=True) if not ok), None)
         out.append(
             Forecast(rule.code, now.eligible, now.supervision_required, now.eligible_until, later, drops)
         )
@@ -88,10 +93,12 @@ def evaluate(
     *,
     catalogue: engine.Catalogue | None = None,
     forecast: bool = True,
+    horizons: tuple[int, ...] = HORIZONS,
 ) -> Evaluation:
     """Statuses of every active colleague in the queryset on `day`, and their case eligibility forecasts.
 
-    13 queries whatever the number of colleagues (compliance_on's own).
+    Without `forecast`, statuses only; with no `horizons`, eligibility on the
+    day only. 13 queries whatever the number of colleagues (compliance_on's own).
     """
     catalogue = catalogue or catalogue_load()
     found = compliance_on(colleagues, day, catalogue)
@@ -100,6 +107,7 @@ def evaluate(
     window = warning_days()
     with gc_paused():
         forecasts = {
-            c.facts.colleague_id: forecasts_for(c.facts, c.role, catalogue, day, window) for c in found
+            c.facts.colleague_id: forecasts_for(c.facts, c.role, catalogue, day, window, horizons)
+            for c in found
         }
     return Evaluation(day=day, catalogue=catalogue, colleagues=found, forecasts=forecasts)

@@ -235,7 +235,8 @@ def figures_from_evaluation(
             counts.officers += 1
             counts.eligible += f.eligible
             counts.supervised += f.eligible and f.supervision_required
-            counts.later = [n + ok for n, ok in zip(counts.later, f.later, strict=True)]
+            if f.later:
+                counts.later = [n + ok for n, ok in zip(counts.later, f.later, strict=True)]
             if f.drops_out_within is not None:
                 drop_outs.append(
                     DropOut(

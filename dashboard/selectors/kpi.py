@@ -121,7 +121,8 @@ def quarterly_kpi(colleagues: QuerySet, quarter: Quarter, today: dt.date) -> Kpi
     team_ids = dict(Team.objects.values_list("name", "id"))
     case_names = dict(CaseType.objects.values_list("code", "name"))
     start_eval = evaluate(colleagues, first_day, forecast=False)
-    end_eval = evaluate(colleagues, last_day, catalogue=start_eval.catalogue)
+    # Eligibility on the last day only: the report has no forecast.
+    end_eval = evaluate(colleagues, last_day, catalogue=start_eval.catalogue, horizons=())
     at_start = figures_from_evaluation(
         start_eval, team_ids=team_ids, case_type_names=case_names, computed_at=None
     )
