@@ -26,3 +26,4 @@ bench:
 	.venv/bin/python benchmarks/programme.py
 	.venv/bin/python benchmarks/eligibility.py
 	.venv/bin/python benchmarks/import.py
+	.venv/bin/python benchmarks/pages.py

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "integrations",
     "imports",
     "reminders",
+    "dashboard",
 ]
 
 MIDDLEWARE = [
@@ -101,6 +102,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "dashboard.context_processors.navigation",
             ],
         },
     },
@@ -269,6 +271,12 @@ IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=200_000)
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=25_000_000)
 IMPORT_BACKGROUND_ROWS = env.int("IMPORT_BACKGROUND_ROWS", default=2_000)
 IMPORT_PREVIEW_ROWS = env.int("IMPORT_PREVIEW_ROWS", default=2_000)
+# Issue 4: the dashboard's summary and the day's trend snapshot, just after midnight so "today"
+# has turned over (and before the eligibility change events at 00:20: both run the engine for everyone).
+CELERY_BEAT_SCHEDULE["dashboard-summary-nightly"] = {
+    "task": "dashboard.tasks.summary_nightly",
+    "schedule": crontab(hour=0, minute=5),
+}
 
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

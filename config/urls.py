@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from core.views import healthz, readyz
 
@@ -17,5 +16,5 @@ urlpatterns = [
     path("api/", include("config.api_urls")),
     path("imports/", include("imports.urls")),
     path("reminders/", include("reminders.urls")),
-    path("", RedirectView.as_view(url="/admin/", permanent=False), name="home"),
+    path("", include("dashboard.urls")),
 ]

@@ -8,7 +8,7 @@ from django.urls import NoReverseMatch, reverse
 
 # The manager pages (issue 4, the dashboard app) name the colleague page
 # `colleague_detail`; until that page is installed the path below is the one it serves.
-COLLEAGUE_URL_NAMES = ("colleague_detail", "dashboard:colleague_detail")
+COLLEAGUE_URL_NAMES = ("dashboard:colleague", "colleague_detail", "dashboard:colleague_detail")
 
 
 def absolute(path: str) -> str:

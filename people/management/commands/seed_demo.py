@@ -117,6 +117,11 @@ class Command(BaseCommand):
         self._waivers(waivers, requirements, today)
         self._users(managers)
         demo_policies(today, get_user_model().objects.get(username="policyowner"))
+        # The dashboard's figures and a year of trend, so the demo opens on a full page.
+        from dashboard.services import snapshot_backfill, summary_rebuild
+
+        snapshot_backfill(until=today, months=12)
+        summary_rebuild(day=today)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo organisation ready: {Colleague.objects.filter(employee_number__startswith='D').count()} "

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class DashboardConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "dashboard"
+    verbose_name = "Managers' dashboard"
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

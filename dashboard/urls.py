@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "dashboard"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("overdue/", views.overdue, name="overdue"),
+    path("overdue/export.csv", views.overdue_export, {"fmt": "csv"}, name="overdue_csv"),
+    path("overdue/export.xlsx", views.overdue_export, {"fmt": "xlsx"}, name="overdue_xlsx"),
+    path("matrix/", views.matrix, name="matrix"),
+    path("colleagues/<str:employee_number>/", views.colleague, name="colleague"),
+    path("kpi/", views.kpi, name="kpi"),
+    path("kpi/export.xlsx", views.kpi_export, name="kpi_export"),
+    path("figures/rebuild/", views.summary_rebuild, name="summary_rebuild"),
+]

@@ -1,0 +1,375 @@
+"""Thin views: read the parameters, ask a selector, render. Every page is scoped by `access`."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+from django_tables2 import RequestConfig
+
+from core.access import colleagues_for
+from people.models import Colleague
+
+from . import tasks
+from .access import (
+    figures_required,
+    kpi_required,
+    kpi_scope_for,
+    rebuild_required,
+    rebuilds_figures,
+    scope_for,
+    sees_figures,
+    sees_kpi,
+)
+from .exports import csv_response, xlsx_response
+from .filters import OverdueFilter
+from .forms import AsOfForm, DashboardForm, TeamForm
+from .selectors.colleague import colleague_record
+from .selectors.dashboard import dashboard_figures, dashboard_trend
+from .selectors.kpi import Quarter, quarterly_kpi, recent_quarters
+from .selectors.matrix import training_matrix
+from .selectors.overdue import EXPORT_HEADER, export_values, overdue_rows, summary_base
+from .selectors.summary import latest_run
+from .signals import summary_rebuild_soon
+from .tables import OverdueTable
+
+TEAMS_PER_PAGE = 25
+ROWS_PER_PAGE = 25
+
+
+def bad_request(request, *forms) -> HttpResponse:
+    """A 400 page naming each parameter that was wrong; nothing is guessed."""
+    errors = [(name, list(errs)) for form in forms for name, errs in form.errors.items()]
+    return render(request, "dashboard/bad_request.html", {"errors": errors}, status=400)
+
+
+def _day_context(day, today, computed_at=None, source=None, waiting=False):
+    return {
+        "day": day,
+        "today": today,
+        "past": day < today and not waiting,
+        "future": day > today,
+        "computed_at": computed_at,
+        "source": source,
+        "waiting": waiting,
+    }
+
+
+def _answer_day(form, today):
+    """The day a summary page answers for, the latest run, and whether today's figures are still coming.
+
+    Asked for no day in particular, a page whose nightly figures are not
+    worked out yet (just after midnight, or the scheduler is down) shows the
+    latest figures, says so, and asks for today's, rather than working out
+    the whole organisation while the reader waits. A day asked for is always
+    answered for that day.
+    """
+    run = latest_run()
+    if not form.cleaned_data.get("on") and run is not None and run.computed_for < today:
+        summary_rebuild_soon()
+        return run.computed_for, run, True
+    return form.day(), run, False
+
+
+@require_GET
+@login_required
+def home(request):
+    """The dashboard for those who see figures; everyone else goes to the page that is theirs."""
+    user = request.user
+    if not sees_figures(user):
+        mine = Colleague.objects.filter(user=user).values_list("employee_number", flat=True).first()
+        if mine:
+            return redirect("dashboard:colleague", mine)
+        if sees_kpi(user):
+            return redirect("dashboard:kpi")
+        return render(request, "dashboard/nothing.html")
+    scope = scope_for(user)
+    form = DashboardForm(request.GET, teams=scope.teams(), everyone=scope.everyone)
+    if not form.is_valid():
+        return bad_request(request, form)
+    today = timezone.localdate()
+    day, run, waiting = _answer_day(form, today)
+    team, order = form.cleaned_data["team"], form.cleaned_data["order"] or "name"
+    figures = dashboard_figures(scope, day, team, run=run)
+    trend = dashboard_trend(scope, day, team)
+    teams = list(figures.teams)
+    if order == "overdue":
+        teams.sort(key=lambda t: (-t.people_overdue, t.name))
+    elif order == "compliance":
+        teams.sort(
+            key=lambda t: (t.all_requirements.percent_met is None, t.all_requirements.percent_met or 0)
+        )
+    page = Paginator(teams, TEAMS_PER_PAGE).get_page(request.GET.get("page"))
+    chart = {"labels": trend.months, "series": [{"label": s.label, "points": s.points} for s in trend.series]}
+    return render(
+        request,
+        "dashboard/dashboard.html",
+        {
+            "form": form,
+            "figures": figures,
+            "team": team,
+            "teams_page": page,
+            "team_rows": [(t, t.lines(figures.requirements)) for t in page.object_list],
+            "eligibility_tables": figures.eligibility_tables(page.object_list),
+            "trend": trend,
+            "chart": chart,
+            "everyone": scope.everyone,
+            "rebuilds": rebuilds_figures(user),
+            **_day_context(day, today, figures.computed_at, figures.source, waiting),
+        },
+    )
+
+
+def _overdue_query(request):
+    scope = scope_for(request.user)
+    asof = AsOfForm(request.GET)
+    colleagues = None if scope.everyone else scope.colleagues
+    filters = OverdueFilter(
+        request.GET, queryset=summary_base(colleagues), teams=scope.teams(), everyone=scope.everyone
+    )
+    valid = asof.is_valid() & filters.is_valid()
+    return scope, asof, filters, valid
+
+
+@require_GET
+@figures_required
+def overdue(request):
+    scope, asof, filters, valid = _overdue_query(request)
+    if not valid:
+        return bad_request(request, asof, filters.form)
+    today = timezone.localdate()
+    day, run, waiting = _answer_day(asof, today)
+    rows, run = overdue_rows(scope, day, filters, run=run)
+    table = OverdueTable(rows, day=day, today=today)
+    RequestConfig(request, paginate={"per_page": ROWS_PER_PAGE}).configure(table)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "dashboard/overdue.html",
+        {
+            "asof": asof,
+            "filters": filters,
+            "table": table,
+            "query": query.urlencode(),
+            **_day_context(
+                day,
+                today,
+                max(filter(None, (run.finished_at, run.last_change_at))) if run else timezone.now(),
+                "summary" if run else "live",
+                waiting,
+            ),
+        },
+    )
+
+
+@require_GET
+@figures_required
+def overdue_export(request, fmt):
+    scope, asof, filters, valid = _overdue_query(request)
+    if not valid:
+        return bad_request(request, asof, filters.form)
+    today = timezone.localdate()
+    day, run, _ = _answer_day(asof, today)
+    rows, _ = overdue_rows(scope, day, filters, run=run)
+    table = OverdueTable(rows, day=day, today=today, order_by=request.GET.get("sort"))
+    ordered = table.data.data
+    if not isinstance(ordered, list):
+        ordered = ordered.iterator(chunk_size=5000)
+    values = (export_values(row) for row in ordered)
+    name = f"overdue-and-due-soon-{day.isoformat()}"
+    if fmt == "csv":
+        return csv_response(f"{name}.csv", EXPORT_HEADER, values)
+    return xlsx_response(f"{name}.xlsx", [("Overdue and due soon", EXPORT_HEADER, values)])
+
+
+@require_GET
+@figures_required
+def matrix(request):
+    scope = scope_for(request.user)
+    form = TeamForm(request.GET, teams=scope.teams(), everyone=scope.everyone)
+    if not form.is_valid():
+        return bad_request(request, form)
+    today, day, team = timezone.localdate(), form.day(), form.cleaned_data["team"]
+    colleagues = scope.colleagues if team is None else scope.colleagues.filter(team=team)
+    result = training_matrix(colleagues, day, request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "dashboard/matrix.html",
+        {"form": form, "matrix": result, "query": query.urlencode(), **_day_context(day, today)},
+    )
+
+
+@require_GET
+@login_required
+def colleague(request, employee_number):
+    """One colleague's standing and record; another team's colleague is a 404 whatever the URL."""
+    person = get_object_or_404(
+        colleagues_for(request.user).select_related("team", "line_manager", "team__manager"),
+        employee_number=employee_number,
+    )
+    form = AsOfForm(request.GET)
+    if not form.is_valid():
+        return bad_request(request, form)
+    today, day = timezone.localdate(), form.day()
+    return render(
+        request,
+        "dashboard/colleague.html",
+        {"form": form, "record": colleague_record(person, day), **_day_context(day, today)},
+    )
+
+
+def _quarter(request, today):
+    text = request.GET.get("quarter")
+    quarter = Quarter.containing(today).previous() if not text else None
+    if text:
+        try:
+            quarter = Quarter.parse(text)
+        except ValueError as exc:
+            return None, str(exc)
+        if quarter.start > today:
+            return None, f"{quarter} has not started yet"
+    return quarter, None
+
+
+def _kpi(request):
+    today = timezone.localdate()
+    quarter, error = _quarter(request, today)
+    if error:
+        return None, render(
+            request, "dashboard/bad_request.html", {"errors": [("quarter", [error])]}, status=400
+        )
+    return quarterly_kpi(kpi_scope_for(request.user).colleagues, quarter, today), None
+
+
+@require_GET
+@kpi_required
+def kpi(request):
+    report, error = _kpi(request)
+    if error:
+        return error
+    return render(
+        request,
+        "dashboard/kpi.html",
+        {
+            "kpi": report,
+            "quarters": recent_quarters(timezone.localdate()),
+            "team_rows": [(t, t.lines(report.at_end.requirements)) for t in report.at_end.teams],
+        },
+    )
+
+
+@require_GET
+@kpi_required
+def kpi_export(request):
+    report, error = _kpi(request)
+    if error:
+        return error
+    return xlsx_response(f"kpi-{report.quarter}.xlsx", kpi_sheets(report))
+
+
+def kpi_sheets(report):
+    end, start = report.at_end, report.at_start
+    summary = [
+        (
+            code,
+            name,
+            s.percent_met if s else None,
+            e.percent_met,
+            s.overdue if s else None,
+            e.overdue,
+            e.total,
+        )
+        for code, name, s, e in report.requirement_rows()
+    ]
+    by_team = [
+        (
+            t.label,
+            code,
+            *t.requirements[code].as_tuple(),
+            t.requirements[code].total,
+            t.requirements[code].percent_met,
+        )
+        for t in end.teams
+        for code, _ in end.requirements
+        if code in t.requirements
+    ]
+    refreshers = [
+        (r.code, r.name, r.fell_due, r.renewed, r.on_time, r.exempted, r.left, r.rate, r.on_time_rate)
+        for r in report.refreshers
+    ]
+    eligibility = [
+        (t.label, code, c.officers, c.eligible, c.supervised)
+        for t in end.teams
+        for code, c in t.eligibility.items()
+    ]
+    people = [
+        ("Colleagues overdue on at least one requirement", start.people_overdue, end.people_overdue),
+        ("Colleagues due soon on at least one requirement", start.people_due_soon, end.people_due_soon),
+    ]
+    return [
+        (
+            "Compliance by requirement",
+            (
+                "requirement",
+                "name",
+                f"% met {report.first_day}",
+                f"% met {report.last_day}",
+                f"overdue {report.first_day}",
+                f"overdue {report.last_day}",
+                "statuses",
+            ),
+            summary,
+        ),
+        ("People", ("measure", str(report.first_day), str(report.last_day)), people),
+        (
+            "By team and requirement",
+            (
+                "team",
+                "requirement",
+                "compliant",
+                "due soon",
+                "overdue",
+                "pending",
+                "exempt",
+                "total",
+                "% met",
+            ),
+            by_team,
+        ),
+        (
+            "Refresher completion",
+            (
+                "requirement",
+                "name",
+                "fell due",
+                "renewed",
+                "on time",
+                "exempted",
+                "left or moved",
+                "% renewed",
+                "% on time",
+            ),
+            refreshers,
+        ),
+        (
+            "Eligible officers",
+            ("team", "case type", "officers", "eligible", "under supervision"),
+            eligibility,
+        ),
+    ]
+
+
+@require_POST
+@rebuild_required
+def summary_rebuild(request):
+    transaction.on_commit(tasks.summary_rebuild.delay)
+    messages.success(request, "The figures are being worked out again; reload in a minute.")
+    return redirect("dashboard:home")
