@@ -9,6 +9,14 @@ from core.access import AccessGroup
 from tests.factories import ColleagueFactory, UserFactory
 
 PAGES = [
+    "/",
+    "/overdue/",
+    "/matrix/",
+    "/kpi/",
+    "/colleagues/{number}/",
+    "/imports/",
+    "/imports/training/upload/",
+    "/reminders/calendar/",
     "/admin/",
     "/admin/people/colleague/",
     "/admin/people/colleague/{colleague}/change/",
@@ -46,7 +54,7 @@ def test_pages_raise_no_csp_violation(page, transactional_db):
     page.wait_for_url("**/admin/")
     statuses = {}
     for path in PAGES:
-        response = page.goto(path.format(colleague=colleague.pk))
+        response = page.goto(path.format(colleague=colleague.pk, number=colleague.employee_number))
         page.wait_for_load_state("networkidle")
         statuses[path] = response.status
         assert "content-security-policy" in response.headers
