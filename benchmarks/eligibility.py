@@ -59,8 +59,10 @@ def start_gunicorn(port: int) -> subprocess.Popen:
         "LOG_LEVEL": "WARNING",
     }
     proc = subprocess.Popen(
+        # The project's gunicorn.conf.py applies (as in production), with 2 workers
+        # and the access log left out of the printed figures.
         [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--workers", "2",
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
+         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--access-logfile", "/dev/null"],
         cwd=ROOT, env=env, start_new_session=True,
     )  # fmt: skip
     deadline = time.monotonic() + 60
