@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -14,6 +14,7 @@ from django_tables2 import RequestConfig
 
 from core.access import colleagues_for
 from people.models import Colleague
+from privacy.services import export_record
 
 from . import tasks
 from .access import (
@@ -179,10 +180,17 @@ def overdue_export(request, fmt):
     rows, _ = overdue_rows(scope, day, filters, run=run)
     table = OverdueTable(rows, day=day, today=today, order_by=request.GET.get("sort"))
     ordered = table.data.data
+    name = f"overdue-and-due-soon-{day.isoformat()}"
+    # UK GDPR accountability: who downloaded which colleagues' data, and how much of it.
+    export_record(
+        user=request.user,
+        kind=f"overdue-list.{fmt}",
+        rows=len(ordered) if isinstance(ordered, list) else ordered.count(),
+        description=f"{name}.{fmt} {request.GET.urlencode()}".strip(),
+    )
     if not isinstance(ordered, list):
         ordered = ordered.iterator(chunk_size=5000)
     values = (export_values(row) for row in ordered)
-    name = f"overdue-and-due-soon-{day.isoformat()}"
     if fmt == "csv":
         return csv_response(f"{name}.csv", EXPORT_HEADER, values)
     return xlsx_response(f"{name}.xlsx", [("Overdue and due soon", EXPORT_HEADER, values)])
@@ -205,6 +213,16 @@ def matrix(request):
         "dashboard/matrix.html",
         {"form": form, "matrix": result, "query": query.urlencode(), **_day_context(day, today)},
     )
+
+
+@require_GET
+@login_required
+def me(request):
+    """The signed-in user's own colleague page (404 when their account has no colleague record)."""
+    mine = Colleague.objects.filter(user=request.user).values_list("employee_number", flat=True).first()
+    if mine is None:
+        raise Http404("Your account is not linked to a colleague record.")
+    return redirect("dashboard:colleague", mine)
 
 
 @require_GET

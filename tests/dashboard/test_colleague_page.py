@@ -127,7 +127,8 @@ def test_a_colleague_sees_their_own_page_and_the_menu_offers_it(client, org):
     client_for(client, org.users["colleague"])
     response = client.get("/colleagues/N1/")
     assert response.status_code == 200
-    assert '<a href="/colleagues/N1/" aria-current="page">My training</a>' in response.content.decode()
+    assert '<a href="/me/" aria-current="page">My training</a>' in response.content.decode()
+    assert client.get("/me/")["Location"] == "/colleagues/N1/"
     assert "Dashboard" not in response.content.decode()
 
 

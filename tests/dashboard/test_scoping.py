@@ -78,6 +78,21 @@ CASES = [
             "colleague": 404,
         },
     ),
+    # Everyone's own page; nobody's for an account without a colleague record.
+    (
+        "me",
+        {},
+        "get",
+        {
+            "anonymous": LOGIN,
+            "hr": 404,
+            "north": 302,
+            "south": 302,
+            "auditor": 404,
+            "policy": 404,
+            "colleague": 302,
+        },
+    ),
     ("kpi", {}, "get", {**FIGURES, "policy": 200}),
     ("kpi_export", {}, "get", {**FIGURES, "policy": 200}),
     # Only HR asks for the figures to be worked out again; it answers with a redirect to the dashboard.
@@ -103,20 +118,19 @@ def test_every_url_pattern_has_a_row():
     assert patterns == {name for name, *_ in CASES}
 
 
-@pytest.mark.parametrize(
-    ("name", "kwargs", "method", "expected"), CASES, ids=lambda v: v if isinstance(v, str) else None
-)
-def test_each_role_gets_the_right_answer(org, client, name, kwargs, method, expected):
+def test_each_role_gets_the_right_answer(org, client):
     summary_rebuild(day=TODAY)
-    url = reverse(f"dashboard:{name}", kwargs=kwargs)
-    answers = {}
-    for role in ROLES:
-        client.logout()
-        client_for(client, org.users[role])
-        response = getattr(client, method)(url)
-        answers[role] = response.status_code
-        if role == "anonymous":
-            assert response["Location"].startswith("/accounts/login/?next=")
+    answers, expected = {}, {}
+    for name, kwargs, method, wanted in CASES:
+        url = reverse(f"dashboard:{name}", kwargs=kwargs)
+        answers[url], expected[url] = {}, wanted
+        for role in ROLES:
+            client.logout()
+            client_for(client, org.users[role])
+            response = getattr(client, method)(url)
+            answers[url][role] = response.status_code
+            if role == "anonymous":
+                assert response["Location"].startswith("/accounts/login/?next=")
     assert answers == expected
 
 
@@ -128,43 +142,40 @@ def test_other_answers_go_to_the_right_place(org, client):
     assert client.get("/")["Location"] == "/kpi/"
 
 
-@pytest.mark.parametrize("on", ["", "2026-03-15"], ids=["summary", "live"])
-@pytest.mark.parametrize(
-    ("url", "show"),
-    [
-        ("/overdue/?status=any", "number"),
-        ("/overdue/export.csv?status=any", "number"),
-        ("/matrix/", "number"),
-        ("/", "team"),
-        ("/kpi/", "team"),
-    ],
+LISTS = (
+    ("/overdue/?status=any", "number"),
+    ("/overdue/export.csv?status=any", "number"),
+    ("/matrix/", "number"),
+    ("/", "team"),
+    ("/kpi/", "team"),
 )
-def test_lists_show_only_the_colleagues_in_scope(org, client, url, show, on):
+EVERYONE = {"N1", "N3", "S1", "S2"}
+BOTH = {"North", "South"}
+SEEN = {
+    "number": {"hr": EVERYONE, "north": {"N1", "N3"}, "south": {"S1", "S2"}, "auditor": EVERYONE},
+    "team": {"hr": BOTH, "north": {"North"}, "south": {"South"}, "auditor": BOTH},
+}
+
+
+@pytest.mark.parametrize("on", ["", "2026-03-15"], ids=["summary", "live"])
+def test_lists_show_only_the_colleagues_in_scope(org, client, on):
     summary_rebuild(day=TODAY)
-    if on:
-        url += ("&" if "?" in url else "?") + f"on={on}"
-    seen = {}
-    for role in ("hr", "north", "south", "auditor"):
-        client.logout()
-        client_for(client, org.users[role])
-        response = client.get(url)
-        assert response.status_code == 200
-        body = b"".join(response.streaming_content) if response.streaming else response.content
-        text = body.decode()
-        if show == "number":
-            seen[role] = {n for n in ("N1", "N3", "S1", "S2") if f">{n}<" in text or f"\n{n}," in text}
-        else:
-            seen[role] = {t for t in ("North", "South") if f">{t}<" in text}
-    if show == "number":
-        everyone = {"N1", "N3", "S1", "S2"}
-        assert seen == {"hr": everyone, "north": {"N1", "N3"}, "south": {"S1", "S2"}, "auditor": everyone}
-    else:
-        assert seen == {
-            "hr": {"North", "South"},
-            "north": {"North"},
-            "south": {"South"},
-            "auditor": {"North", "South"},
-        }
+    seen, expected = {}, {}
+    for url, show in LISTS:
+        if on:
+            url += ("&" if "?" in url else "?") + f"on={on}"
+        seen[url], expected[url] = {}, SEEN[show]
+        for role in ("hr", "north", "south", "auditor"):
+            client.logout()
+            client_for(client, org.users[role])
+            response = client.get(url)
+            assert response.status_code == 200
+            text = (b"".join(response.streaming_content) if response.streaming else response.content).decode()
+            if show == "number":
+                seen[url][role] = {n for n in EVERYONE if f">{n}<" in text or f"\n{n}," in text}
+            else:
+                seen[url][role] = {t for t in BOTH if f">{t}<" in text}
+    assert seen == expected
 
 
 def test_a_team_filter_outside_the_scope_is_refused(org, client):

@@ -108,7 +108,7 @@ def test_the_nightly_task_runs_on_a_real_worker(celery_worker, reference, settin
 def test_beat_runs_the_summary_every_night(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["dashboard-summary-nightly"]
     assert entry["task"] == "dashboard.tasks.summary_nightly"
-    assert (entry["schedule"].hour, entry["schedule"].minute) == ({0}, {20})
+    assert (entry["schedule"].hour, entry["schedule"].minute) == ({0}, {5})
 
 
 def test_seed_demo_leaves_a_full_dashboard(reference):
