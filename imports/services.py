@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.dates import add_months
 from core.perf import gc_paused
 from people.models import Colleague, RoleAssignment, Team
 from people.services import RoleChange
@@ -202,6 +203,9 @@ def _process(batch: ImportBatch, content: bytes, outcome: ImportOutcome, progres
                     table,
                     colleague_lookups_load(),
                     create_teams=batch.create_teams,
+                    forgotten_before=add_months(
+                        timezone.localdate(), -12 * settings.RETENTION_YEARS_AFTER_LEAVING
+                    ),
                     preview_rows=settings.IMPORT_PREVIEW_ROWS,
                     progress=progress,
                 )
