@@ -71,8 +71,10 @@ def write_files(folder: Path, seed: int = 20261128) -> tuple[Path, Path]:
             starts.append(start)
             role_start = start if rng.random() < 0.8 else start + dt.timedelta(days=rng.randint(0, 20))
             leaving = ""
-            if rng.random() < 0.05:
-                leaving = day(min(today, start + dt.timedelta(days=rng.randint(30, 3000))))
+            if rng.random() < 0.05:  # leavers within the retention period (privacy/)
+                leaving = day(
+                    max(start + dt.timedelta(days=30), today - dt.timedelta(days=rng.randint(0, 2000)))
+                )
             # Area managers (0-19) lead team leads (20-399), who lead their teams.
             manager = "" if i < 20 else f"E{100000 + (i % 20 if i < TEAMS else i % TEAMS)}"
             w.writerow(

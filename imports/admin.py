@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth import get_permission_codename
 from django.http import HttpResponseRedirect
@@ -61,8 +62,6 @@ class SpreadsheetImportExportMixin(ImportExportMixin):
             if form.is_valid():
                 upload = form.cleaned_data["import_file"]
                 content = b"".join(upload.chunks())
-                from django.conf import settings
-
                 if estimate_rows(content) > settings.IMPORT_BACKGROUND_ROWS:
                     batch = import_batch_start(
                         kind=self.import_kind,

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from core.dates import add_months
 from core.perf import gc_paused
 from people.models import Colleague, RoleAssignment, Team
 from people.services import RoleChange
@@ -202,6 +203,9 @@ def _process(batch: ImportBatch, content: bytes, outcome: ImportOutcome, progres
                     table,
                     colleague_lookups_load(),
                     create_teams=batch.create_teams,
+                    forgotten_before=add_months(
+                        timezone.localdate(), -12 * settings.RETENTION_YEARS_AFTER_LEAVING
+                    ),
                     preview_rows=settings.IMPORT_PREVIEW_ROWS,
                     progress=progress,
                 )
@@ -261,11 +265,12 @@ def _finish(batch: ImportBatch, status: str, *, plan=None, problems=()) -> None:
     batch.problem_count = len(problems)
     if plan is not None:
         batch.rows = plan.rows
-        if status == ImportStatus.DONE:
-            batch.created = len(plan.creates)
-            batch.updated = len(plan.updates)
-            batch.unchanged = plan.unchanged
-            batch.outcomes = [list(o) for o in plan.outcomes]
+    done = status == ImportStatus.DONE and plan is not None
+    # A commit refused after the counts were set (a race) leaves a rejected batch that counts nothing.
+    batch.created = len(plan.creates) if done else 0
+    batch.updated = len(plan.updates) if done else 0
+    batch.unchanged = plan.unchanged if done else 0
+    batch.outcomes = [list(o) for o in plan.outcomes] if done else []
     keep = status == ImportStatus.DONE and batch.dry_run
     if not keep:
         batch.content = None  # nothing more to do with the file: a rejected one is fixed and uploaded again

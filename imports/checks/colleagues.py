@@ -102,13 +102,17 @@ def colleague_check(
     lookups: ColleagueLookups,
     *,
     create_teams: bool,
+    forgotten_before: dt.date | None = None,
     preview_rows: int = 0,
     progress=None,
 ) -> ColleaguePlan:
     """Check every row and the file as a whole; plan the changes.
 
     An empty optional cell keeps what is stored (a file never erases), so an
-    HR system export that lacks emails leaves the emails alone.
+    HR system export that lacks emails leaves the emails alone. A leaver who
+    left before `forgotten_before` is not added: the retention rule has removed
+    (or is about to remove) their personal data, and an old export must not
+    bring it back.
     """
     plan = ColleaguePlan(rows=len(table.rows))
     column = {name: i for i, name in enumerate(table.columns)}
@@ -123,6 +127,21 @@ def colleague_check(
             progress("Checking rows", done, plan.rows)
         change = _row(number, cells, column, lookups, plan, create_teams, dates)
         if change is None:
+            continue
+        if (
+            change.stored is None
+            and forgotten_before is not None
+            and change.leaving_date is not None
+            and change.leaving_date < forgotten_before
+        ):
+            plan.problems.append(
+                Problem(
+                    number,
+                    "leaving_date",
+                    f"left on {change.leaving_date:%d/%m/%Y}, longer ago than personal data is kept "
+                    "(the retention rule): not added",
+                )
+            )
             continue
         if change.employee_number in first_row:
             plan.problems.append(

@@ -294,3 +294,19 @@ def test_role_history_follows_colleague_role_set_step_for_step(org, tmp_path):
             assert roles_of(f"I{n}") == roles_of(f"H{n}")
 
     check()
+
+
+def test_a_leaver_past_the_retention_period_is_not_added_back(org, tmp_path, settings):
+    """privacy/ removes a leaver's data six years on; an old HR export must not bring it back."""
+    settings.RETENTION_YEARS_AFTER_LEAVING = 6
+    before = written()
+    run = colleagues(tmp_path, [row("E10", start="2010-01-04", leaving="27/11/2020"), row("E11")])
+    assert (run.code, run.lines) == (
+        1,
+        [
+            "row 2: leaving_date: left on 27/11/2020, longer ago than personal data is kept (the retention "
+            "rule): not added"
+        ],
+    )
+    assert written() == before
+    assert colleagues(tmp_path, [row("E10", start="2010-01-04", leaving="28/11/2020")]).code == 0

@@ -78,6 +78,7 @@ def test_without_the_lock_the_unique_constraint_still_refuses_the_duplicate(org,
     assert sorted(b.status for b in batches) == [ImportStatus.DONE, ImportStatus.REJECTED]
     [lost] = [b for b in batches if b.status == ImportStatus.REJECTED]
     assert lost.problem_lines == [f"row 1: file: {services.RACE}"]
+    assert (lost.created, lost.updated, lost.unchanged) == (0, 0, 0)
     assert TrainingRecord.objects.filter(import_batch_id=lost.pk).count() == 0
     assert ImportBatch.objects.filter(status=ImportStatus.DONE).count() == 1
 

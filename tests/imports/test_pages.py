@@ -196,8 +196,9 @@ def test_the_import_page_query_count_does_not_grow(client, hr, size):
     batch = ImportBatch.objects.get(dry_run=False)
     with CaptureQueriesContext(connection) as queries:
         assert client.get(reverse("imports:batch", args=[batch.pk])).status_code == 200
-    # session, user, groups; the batch; written rows: count, page; the nav's permissions (user, groups)
-    assert len(queries) == 8
+    # session, user, second-factor device, groups; the batch; written rows: count, page; the session's
+    # idle timer saved (savepoint, update, release)
+    assert len(queries) == 10
 
 
 # ---------------------------------------------------------------------- the admin's import page
@@ -326,3 +327,16 @@ def test_a_records_admin_history_names_the_import_that_changed_it(client, staff,
     batch = ImportBatch.objects.get()
     page = text(client.get(reverse("admin:training_trainingrecord_history", args=[record.pk])))
     assert f"Import {batch.pk}: week-48.csv" in page
+
+
+def test_a_batch_keeps_the_first_problems_and_the_command_prints_them_all(client, hr, tmp_path, monkeypatch):
+    from imports import services
+
+    monkeypatch.setattr(services, "STORED_PROBLEMS", 1)
+    rows = [["E404", "SHUK-HATE", "2025-01-01", "", "", ""], ["E2", "NOPE", "2025-01-01", "", "", ""]]
+    run = run_import("import_training", tmp_path, csv_bytes(TRAINING_HEADER, rows))
+    assert len(run.lines) == 2
+    batch = ImportBatch.objects.get()
+    assert (batch.problem_count, len(batch.problems)) == (2, 1)
+    page = text(client.get(reverse("imports:batch", args=[batch.pk])))
+    assert "These are the first 1 of 2; manage.py import_training --dry-run FILE lists every one." in page
