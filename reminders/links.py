@@ -6,29 +6,26 @@ from urllib.parse import quote
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
-# The manager pages (issue 4, the dashboard app) name the colleague page
-# `colleague_detail`; until that page is installed the path below is the one it serves.
-COLLEAGUE_URL_NAMES = ("dashboard:colleague", "colleague_detail", "dashboard:colleague_detail")
+# The colleague page (dashboard app); the path below is where it lives, used
+# if the URL is not installed or refuses an unusual employee number.
+COLLEAGUE_URL_NAME = "dashboard:colleague"
 
 
 def absolute(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def colleague_url_maker() -> Callable[[str], str]:
-    """A function from employee number to the colleague page's address.
+def _colleague_path(employee_number: str) -> str:
+    try:
+        return reverse(COLLEAGUE_URL_NAME, kwargs={"employee_number": employee_number})
+    except NoReverseMatch:
+        return f"/colleagues/{quote(employee_number, safe='')}/"
 
-    Looks the page's URL up once: a feed links thousands of colleagues, and a
-    failed reverse() costs far more than a successful one.
-    """
+
+def colleague_url_maker() -> Callable[[str], str]:
+    """A function from employee number to the colleague page's address, for many colleagues at once."""
     base = settings.SITE_URL.rstrip("/")
-    for name in COLLEAGUE_URL_NAMES:
-        try:
-            reverse(name, args=["E1"])
-        except NoReverseMatch:
-            continue
-        return lambda number, name=name: base + reverse(name, args=[number])
-    return lambda number: f"{base}/colleagues/{quote(number, safe='')}/"
+    return lambda number: base + _colleague_path(number)
 
 
 def colleague_url(employee_number: str) -> str:

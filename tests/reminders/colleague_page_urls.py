@@ -1,13 +1,18 @@
-"""A URLconf with a colleague page named `colleague_detail`, as the manager pages will install it."""
+"""A URLconf where the colleague page lives elsewhere: links follow the URL name, not a fixed path."""
 
 from django.http import HttpResponse
 from django.urls import include, path
 
+dashboard = (
+    [
+        path(
+            "people/<str:employee_number>/", lambda request, employee_number: HttpResponse(), name="colleague"
+        )
+    ],
+    "dashboard",
+)
+
 urlpatterns = [
     path("reminders/", include("reminders.urls")),
-    path(
-        "people/<str:employee_number>/",
-        lambda request, employee_number: HttpResponse(),
-        name="colleague_detail",
-    ),
+    path("", include(dashboard)),
 ]
