@@ -19,6 +19,7 @@ from django.db import connection, connections
 from django.db.models import CharField, DateField, F, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Cast
 
+from core.db import prepared_cursor
 from core.lookups import AnyOf, array_literal
 from core.perf import gc_paused
 from people.models import Colleague, Role, RoleAssignment
@@ -325,7 +326,7 @@ def _rows_compiled(key: str | None, make, values: list) -> list[tuple]:
         cached = _COMPILED[key] = (compiler, sql, tuple(params))
     compiler, sql, params = cached
     literal = array_literal(values)
-    with connection.cursor() as cursor:
+    with prepared_cursor() as cursor:
         cursor.execute(sql, [literal if p == _MARK_LITERAL else p for p in params])
         fetched = cursor.fetchall()
     return list(compiler.results_iter([fetched], tuple_expected=True))

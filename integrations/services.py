@@ -14,6 +14,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from core.db import prepared_cursor
+
 from .enums import DEFAULT_SCOPES, Scope
 from .models import ApiClient, Decision, Webhook
 
@@ -188,7 +190,7 @@ def decision_log_record(*, client: ApiClient, answers, scope: str = "eligibility
                 for a in answers
             ]
         )
-        with connection.cursor() as cursor:
+        with prepared_cursor() as cursor:
             cursor.execute(
                 _INSERT_CHECKED, [now, document, client.pk, client.token_hash, json.dumps([scope])]
             )
