@@ -130,3 +130,19 @@ def peak_memory_mb() -> float:
             if line.startswith("VmHWM:"):
                 return int(line.split()[1]) / 1024
     return float("nan")
+
+
+def bench_user(username, group, colleague=None, password=None):
+    """A user in one of the access groups, optionally the given colleague's own account."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    user, _ = get_user_model().objects.get_or_create(username=username)
+    user.groups.set([Group.objects.get(name=group)])
+    if password is not None:
+        user.set_password(password)
+        user.save(update_fields=["password"])
+    if colleague is not None:
+        Colleague.objects.filter(user=user).exclude(pk=colleague.pk).update(user=None)
+        Colleague.objects.filter(pk=colleague.pk).update(user=user)
+    return user

@@ -21,12 +21,12 @@ import time
 os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver")
 
-from dataset import TODAY, ensure_dataset
-from django.contrib.auth.models import Group
+from dataset import TODAY, bench_user, ensure_dataset
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from accounts.testing import sign_in_verified
 from compliance.models import Requirement
 from core.access import AccessGroup
 from dashboard.models import ComplianceSnapshot
@@ -35,17 +35,6 @@ from people.models import Colleague, Role, Team
 
 RUNS = 7
 ON = TODAY.isoformat()
-
-
-def user(username, group, colleague=None):
-    from django.contrib.auth import get_user_model
-
-    u, _ = get_user_model().objects.get_or_create(username=username)
-    u.groups.set([Group.objects.get(name=group)])
-    if colleague is not None:
-        Colleague.objects.filter(user=u).exclude(pk=colleague.pk).update(user=None)
-        Colleague.objects.filter(pk=colleague.pk).update(user=u)
-    return u
 
 
 def team_of_30() -> Team:
@@ -101,8 +90,8 @@ def main():
     info = ensure_dataset()
     print(f"data set: {info}")
     team = team_of_30()
-    hr = user("bench-hr", AccessGroup.HR)
-    manager = user("bench-manager", AccessGroup.MANAGER, team.manager)
+    hr = bench_user("bench-hr", AccessGroup.HR)
+    manager = bench_user("bench-manager", AccessGroup.MANAGER, team.manager)
 
     started = time.perf_counter()
     run = summary_rebuild(day=TODAY)
@@ -136,12 +125,12 @@ def main():
     print(f"\n{'page':<88} {'median':>10} {'best':>10} {'queries':>5}")
     for label, who, url in pages:
         client = Client()
-        client.force_login(who)
+        sign_in_verified(client, who)
         median, best, queries, _ = measure(client, url)
         line(label, median, best, queries)
 
     client = Client()
-    client.force_login(hr)
+    sign_in_verified(client, hr)
     median, best, queries, body = measure(client, f"/overdue/export.csv?on={ON}&status=any", runs=3)
     line(f"CSV export, every status ({rows(body):,} rows)", median, best, queries, "s")
     median, best, queries, body = measure(client, f"/overdue/export.csv?on={ON}&status=any&team={patch}")

@@ -39,21 +39,12 @@ def _force_login_passes_the_second_factor(monkeypatch):
     force_login and land verified, as a real HR user would after the code.
     """
     from django.test import Client
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from accounts.policy import requires_two_factor
+    from accounts.testing import sign_in_verified
 
     original = Client.force_login
 
     def force_login(self, user, backend=None):
-        original(self, user, backend or "django.contrib.auth.backends.ModelBackend")
-        if requires_two_factor(user):
-            device, _ = TOTPDevice.objects.get_or_create(
-                user=user, name="test device", defaults={"confirmed": True}
-            )
-            session = self.session
-            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-            session.save()
+        sign_in_verified(self, user, force_login=original)
 
     monkeypatch.setattr(Client, "force_login", force_login)
