@@ -5,7 +5,7 @@ flags what locks a table or breaks the old code: a NOT NULL column without a
 database default, a column type change, an index built without CONCURRENTLY
 on an existing table, a dropped or renamed column or table, a new unique
 constraint, an irreversible data migration. Every finding must be in REVIEWED
-below, with the reason it was accepted (for the large tables, with the lock
+(tests/migrations_reviewed.py), with the reason it was accepted (for the large tables, with the lock
 time `benchmarks/migrations.py` measured on 20,000 colleagues); so a new
 migration that does one of these fails CI until someone has looked at it and
 either made it safe or said why it is.
@@ -19,30 +19,9 @@ from django.db.migrations.loader import MigrationLoader
 from django_migration_linter import MigrationLinter
 from django_migration_linter.sql_analyser import PostgresqlAnalyser, analyse_sql_statements
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.migrations_reviewed import REVIEWED
 
-# (app, migration): {finding code: why it was accepted}. Only ever add to this after a review.
-REVIEWED = {
-    ("people", "0002_import_batch"): {
-        "CREATE_INDEX": "index on the new, all-NULL import_batch_id columns of people_colleague, "
-        "people_roleassignment and their history: a SHARE lock (reads go on, writes wait) for "
-        "the index build, measured by benchmarks/migrations.py at tens of milliseconds on "
-        "20,000 colleagues; accepted before the first release",
-        "CREATE_INDEX_EXCLUSIVE": "the same index, built in the transaction that added the column; "
-        "the ACCESS EXCLUSIVE lock of ADD COLUMN is held until it commits (measured with it)",
-    },
-    ("training", "0002_import_batch"): {
-        "CREATE_INDEX": "index on the new, all-NULL import_batch_id of training_trainingrecord "
-        "and its history: as people 0002, measured at about a tenth of a second on 108,000 "
-        "records; accepted before the first release",
-        "CREATE_INDEX_EXCLUSIVE": "as people 0002",
-    },
-    ("policies", "0002_register_posts_versions_reviews"): {
-        "DROP_COLUMN": "policies.owner and sponsor became the register's posts before the first "
-        "release: nothing deployed reads them. After a release, drop a column in two steps "
-        "(code that stops using it first, the migration in the next release)",
-    },
-}
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _project_migrations(loader: MigrationLoader) -> list:
