@@ -119,6 +119,18 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     _options.setdefault("prepare_threshold", 5)
     _options["options"] = f"{_options.get('options', '')} -c plan_cache_mode=force_generic_plan".strip()
+    # For `manage.py migrate` while the old version serves traffic (scripts/migrate.sh sets it):
+    # a migration that cannot have its table lock this soon gives up and is tried again, rather
+    # than queue every request behind its lock request while a long query finishes.
+    DB_LOCK_TIMEOUT = env.str("DB_LOCK_TIMEOUT", default="")
+    if DB_LOCK_TIMEOUT:
+        import re
+
+        if not re.fullmatch(r"\d+(ms|s|min)?", DB_LOCK_TIMEOUT):
+            raise ImproperlyConfigured(
+                f"DB_LOCK_TIMEOUT: {DB_LOCK_TIMEOUT!r} is not a time such as 2s or 500ms."
+            )
+        _options["options"] += f" -c lock_timeout={DB_LOCK_TIMEOUT}"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -137,7 +149,7 @@ USE_TZ = True
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

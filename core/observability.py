@@ -65,11 +65,6 @@ def _task_started(task_id=None, task=None, **kwargs):
 
 @signals.task_postrun.connect
 def _task_finished(task_id=None, task=None, state=None, **kwargs):
-    token = _tokens.pop(task_id, None)
-    if token is not None:
-        # ValueError: it ended in another context than it started, so there is nothing of ours to undo.
-        with contextlib.suppress(ValueError):
-            request_id_var.reset(token)
     started = _started.pop(task_id, None)
     duration = round(time.monotonic() - started, 3) if started is not None else None
     task_log.info(
@@ -85,3 +80,9 @@ def _task_finished(task_id=None, task=None, state=None, **kwargs):
             "duration_s": duration,
         },
     )
+    # Undone after the end line, so that line too carries the request id.
+    token = _tokens.pop(task_id, None)
+    if token is not None:
+        # ValueError: it ended in another context than it started, so there is nothing of ours to undo.
+        with contextlib.suppress(ValueError):
+            request_id_var.reset(token)
