@@ -66,3 +66,16 @@ def prepared_cursor():
     cursor = _PreparedDebugWrapper(raw, db) if db.queries_logged else db.make_cursor(raw)
     with cursor:
         yield cursor
+
+
+def transaction_lock(key: int, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Wait for the PostgreSQL advisory lock `key`, held until the current transaction ends.
+
+    For work that reads, decides and writes, and must not run twice at once
+    (two workers, two schedulers by mistake): the second waits, then reads what
+    the first committed. SQLite, for development, has one writer at a time anyway.
+    """
+    db = connections[using]
+    if db.vendor == "postgresql":
+        with db.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])

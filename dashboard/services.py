@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from compliance.models import CaseType
 from core.dates import add_months
+from core.db import transaction_lock
 from people.models import Colleague, Role, Team
 
 from .models import ComplianceSnapshot, EligibilitySummary, StatusSummary, SummaryRun, TeamSummary
@@ -35,9 +36,7 @@ def _summary_lock() -> None:
     the old status back. The writer that waits reads the records afresh once
     it has the lock. (SQLite, for development, has one writer at a time anyway.)
     """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SUMMARY_LOCK])
+    transaction_lock(SUMMARY_LOCK)
 
 
 def _summary_rows(

@@ -21,6 +21,8 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Max
 from django.utils import timezone
 
+from core.db import transaction_lock
+
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
@@ -99,9 +101,7 @@ class BulkWriter:
     # ------------------------------------------------------------------ statements
 
     def lock(self) -> None:
-        if self.postgres:
-            with self.connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK])
+        transaction_lock(IMPORT_LOCK, using=self.connection.alias)
 
     def allocate_ids(self, model, count: int) -> list[int]:
         if not count:

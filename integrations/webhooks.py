@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from compliance import engine, selectors
 from compliance.serializers import eligibility_json
+from core.db import transaction_lock
 from people.models import Colleague
 
 from .enums import DeliveryStatus, WebhookEvent
@@ -34,6 +35,7 @@ SIGNATURE_HEADER = "X-Signature-256"
 TIMESTAMP_HEADER = "X-Webhook-Timestamp"
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 EVENT_HEADER = "X-Webhook-Event"
+CHANGES_LOCK = 6_021_997_113
 
 
 def signature(secret: str, timestamp: str, body: bytes) -> str:
@@ -59,6 +61,26 @@ def eligibility_changes_detect(*, colleague_ids: list[int] | None = None, day: d
     if not webhooks:
         return 0
     day = day or timezone.localdate()
+    with transaction.atomic():
+        # Read, compare and write under one lock: two runs at once (a second
+        # beat by mistake, or a record saved during the daily check) would both
+        # see the old state and both queue the event. The second waits, then
+        # finds the first's states and nothing left to announce.
+        transaction_lock(CHANGES_LOCK)
+        deliveries, states = _changes(webhooks, colleague_ids, day)
+        new_states, changed_states = states
+        EligibilityState.objects.bulk_create(new_states, ignore_conflicts=True)
+        EligibilityState.objects.bulk_update(
+            changed_states, ["eligible", "supervision_required", "checked_on", "changed_at"], batch_size=1000
+        )
+        created = WebhookDelivery.objects.bulk_create(deliveries, batch_size=1000)
+        ids = [d.pk for d in created]
+        transaction.on_commit(lambda: _enqueue(ids))
+    return len(ids)
+
+
+def _changes(webhooks, colleague_ids, day):
+    """The deliveries to queue and the states to write (new, changed) for these colleagues on `day`."""
     catalogue = selectors.catalogue_load()
     colleagues = (
         Colleague.objects.all() if colleague_ids is None else Colleague.objects.filter(pk__in=colleague_ids)
@@ -111,15 +133,7 @@ def eligibility_changes_detect(*, colleague_ids: list[int] | None = None, day: d
                         },
                     )
                 )
-    with transaction.atomic():
-        EligibilityState.objects.bulk_create(new_states, ignore_conflicts=True)
-        EligibilityState.objects.bulk_update(
-            changed_states, ["eligible", "supervision_required", "checked_on", "changed_at"], batch_size=1000
-        )
-        created = WebhookDelivery.objects.bulk_create(deliveries, batch_size=1000)
-        ids = [d.pk for d in created]
-        transaction.on_commit(lambda: _enqueue(ids))
-    return len(ids)
+    return deliveries, (new_states, changed_states)
 
 
 def _enqueue(delivery_ids: list[int]) -> None:

@@ -270,3 +270,35 @@ def test_delivery_gives_up_after_the_last_attempt(no_background_checks, celery_w
     delivery.refresh_from_db()
     assert delivery.attempts == settings.WEBHOOK_MAX_ATTEMPTS
     assert "Connection refused" in delivery.last_error
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_checks_at_once_announce_a_change_once(hook, monkeypatch):
+    """A second beat by mistake, or a record saved during the daily check: one event, not two."""
+    from django.db import connections
+
+    queued = []
+    monkeypatch.setattr(webhooks, "_enqueue", queued.extend)
+    eligibility_changes_detect(day=D("2026-04-30"))  # the baseline
+    start = threading.Barrier(2)
+    counts, errors = [], []
+
+    def check():
+        try:
+            start.wait()
+            counts.append(eligibility_changes_detect(day=D("2026-05-01")))
+        except Exception as e:  # surfaced by the assertion below
+            errors.append(e)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=check) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+
+    assert errors == []
+    assert sorted(counts) == [0, 1]
+    assert WebhookDelivery.objects.count() == 1
+    assert queued == list(WebhookDelivery.objects.values_list("pk", flat=True))
