@@ -133,8 +133,15 @@ def child(args) -> None:
     connection.ensure_connection()
     backend = connection.connection.info.backend_pid
     cpu_before, backend_before = cpu_seconds(), backend_cpu_seconds(backend)
+    executed = []
+
+    def count(execute, sql, params, many, context):
+        # The query log keeps at most 9,000 entries; the default resource runs far more.
+        executed.append(1)
+        return execute(sql, params, many, context)
+
     started = time.perf_counter()
-    with CaptureQueriesContext(connection) as queries:
+    with CaptureQueriesContext(connection) as queries, connection.execute_wrapper(count):
         if args.child == "default":
             rows, created = default_resource_sample(Path(args.path), args.sample)
         else:
@@ -161,7 +168,7 @@ def child(args) -> None:
                 "seconds": seconds,
                 "cpu": cpu,
                 "database_cpu": database_cpu,
-                "queries": len(queries.captured_queries),
+                "queries": len(executed) + copies,  # COPY bypasses the cursor; the writer logs it
                 "copies": copies,
                 "peak_mb": peak_memory_mb(),
             }
@@ -325,7 +332,9 @@ def main() -> None:
     ours = new["rows"] / new["seconds"]
     print()
     print(
-        f"django-import-export default, extrapolated from the {args.sample:,}-row sample to {TRAINING:,} rows: "
+        f"django-import-export default on all {TRAINING:,} rows: "
+        if args.sample >= TRAINING
+        else f"django-import-export default, extrapolated from the {args.sample:,}-row sample to {TRAINING:,} rows: "
         f"{extrapolated:,.0f} s ({default['queries'] / default['rows']:.1f} queries a row)"
     )
     new_times = ", ".join(f"{m['seconds']:.2f}" for m in runs)
