@@ -15,7 +15,9 @@ def sign_in_verified(client, user, force_login=None) -> None:
     """
     (force_login or type(client).force_login)(client, user, "django.contrib.auth.backends.ModelBackend")
     if requires_two_factor(user):
-        device, _ = TOTPDevice.objects.get_or_create(user=user, name="test device", defaults={"confirmed": True})
+        device, _ = TOTPDevice.objects.get_or_create(
+            user=user, name="test device", defaults={"confirmed": True}
+        )
         session = client.session
         session[DEVICE_ID_SESSION_KEY] = device.persistent_id
         session.save()
