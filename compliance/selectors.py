@@ -384,7 +384,9 @@ def colleague_facts_by_number(
     Names and teams are left out: eligibility needs neither.
     """
     numbers = list(numbers)
-    if not numbers:
+    # An empty scope (someone colleagues_for shows nobody, e.g. the policy owner) finds nobody;
+    # the union below cannot even be written for it (Django raises EmptyResultSet).
+    if not numbers or (colleagues is not None and colleagues.query.is_empty()):
         return {}
     scope = Colleague.objects.all() if colleagues is None else colleagues
     if len(numbers) > ONE_QUERY_UP_TO:

@@ -299,8 +299,12 @@ def reschedule(request, slug):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            policy = Policy.objects.get(pk=policy.pk)
-            messages.success(request, f"Next review: {policy.next_review_date:%d/%m/%Y}.")
+            next_review = Policy.objects.get(pk=policy.pk).next_review_date
+            # A policy never endorsed has no computed date to go back to.
+            messages.success(
+                request,
+                f"Next review: {next_review:%d/%m/%Y}." if next_review else "No next review date is set.",
+            )
     else:
         messages.error(request, "The date was not understood: use the date picker or dd/mm/yyyy.")
     return redirect("policies:detail", slug=slug)

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.core import mail
 
-from .conftest import PASSWORD
+from tests.organisation import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

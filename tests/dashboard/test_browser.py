@@ -3,9 +3,8 @@
 import pytest
 
 from dashboard.services import snapshot_backfill, summary_rebuild
+from tests.organisation import PASSWORD, TODAY, build_org
 from tests.services import screenshot
-
-from .conftest import PASSWORD, TODAY, build_org
 
 pytestmark = pytest.mark.browser
 

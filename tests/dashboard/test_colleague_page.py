@@ -7,9 +7,8 @@ import time_machine
 
 from compliance.enums import WaiverKind
 from compliance.models import Requirement, Waiver
+from tests.organisation import client_for
 from training.models import TrainingRecord
-
-from .conftest import client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -11,8 +11,7 @@ from dashboard.selectors.figures import DropOut
 from dashboard.services import summary_rebuild, summary_refresh_colleagues
 from people.models import Colleague
 from tests.factories import record
-
-from .conftest import TODAY
+from tests.organisation import TODAY
 
 pytestmark = pytest.mark.django_db
 EVERYONE = Scope(Colleague.objects.all(), everyone=True)

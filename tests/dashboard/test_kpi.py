@@ -10,8 +10,7 @@ from compliance.enums import WaiverKind
 from compliance.models import Requirement, Waiver
 from dashboard.selectors.kpi import Quarter, recent_quarters
 from tests.factories import ColleagueFactory, record
-
-from .conftest import D, client_for
+from tests.organisation import D, client_for
 
 pytestmark = pytest.mark.django_db
 

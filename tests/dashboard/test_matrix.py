@@ -8,8 +8,7 @@ from compliance import engine
 from compliance.enums import Status, WaiverKind
 from dashboard.selectors.matrix import NOT_REQUIRED, PER_PAGE, Cell, cell_for
 from tests.factories import ColleagueFactory
-
-from .conftest import TODAY, client_for
+from tests.organisation import TODAY, client_for
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,7 @@ from dashboard.exports import cell_text
 from dashboard.services import summary_rebuild
 from people.models import Role
 from tests.factories import ColleagueFactory
-
-from .conftest import TODAY, client_for
+from tests.organisation import TODAY, client_for
 
 pytestmark = pytest.mark.django_db
 

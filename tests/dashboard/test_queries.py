@@ -6,8 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from dashboard.services import snapshot_backfill, summary_rebuild
 from tests.factories import ColleagueFactory, record
-
-from .conftest import TODAY, D, client_for
+from tests.organisation import TODAY, D, client_for
 
 pytestmark = pytest.mark.django_db
 

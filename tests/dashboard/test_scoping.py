@@ -1,137 +1,14 @@
-"""Every page of the dashboard app answers each role as it should: a table over all its URL patterns.
+"""The dashboard's pages show each role only the colleagues and teams in their scope.
 
-A new URL pattern without a row here fails `test_every_url_pattern_has_a_row`,
-so no page reaches production without its scope being checked.
+Who may open which page at all is the project-wide table, tests/test_access.py.
 """
 
 import pytest
-from django.urls import reverse
 
-from dashboard import urls as dashboard_urls
 from dashboard.services import summary_rebuild
-
-from .conftest import TODAY, client_for
+from tests.organisation import TODAY, client_for
 
 pytestmark = pytest.mark.django_db
-
-ROLES = ("anonymous", "hr", "north", "south", "auditor", "policy", "colleague")
-LOGIN = 302  # anonymous: sent to sign in
-FIGURES = {
-    "anonymous": LOGIN,
-    "hr": 200,
-    "north": 200,
-    "south": 200,
-    "auditor": 200,
-    "policy": 403,
-    "colleague": 403,
-}
-
-# (url name, kwargs, method, answer per role)
-CASES = [
-    # Those who see no figures are sent to the page that is theirs (own record, or the KPI report).
-    ("home", {}, "get", {**FIGURES, "policy": 302, "colleague": 302}),
-    ("overdue", {}, "get", FIGURES),
-    ("overdue_csv", {}, "get", FIGURES),
-    ("overdue_xlsx", {}, "get", FIGURES),
-    ("matrix", {}, "get", FIGURES),
-    # North's officer: their manager, HR, the auditor and the officer themselves; 404 for anyone else.
-    (
-        "colleague",
-        {"employee_number": "N1"},
-        "get",
-        {
-            "anonymous": LOGIN,
-            "hr": 200,
-            "north": 200,
-            "south": 404,
-            "auditor": 200,
-            "policy": 404,
-            "colleague": 200,
-        },
-    ),
-    (
-        "colleague",
-        {"employee_number": "S1"},
-        "get",
-        {
-            "anonymous": LOGIN,
-            "hr": 200,
-            "north": 404,
-            "south": 200,
-            "auditor": 200,
-            "policy": 404,
-            "colleague": 404,
-        },
-    ),
-    # Unknown numbers look exactly like another team's colleague.
-    (
-        "colleague",
-        {"employee_number": "NOBODY"},
-        "get",
-        {
-            "anonymous": LOGIN,
-            "hr": 404,
-            "north": 404,
-            "south": 404,
-            "auditor": 404,
-            "policy": 404,
-            "colleague": 404,
-        },
-    ),
-    # Everyone's own page; nobody's for an account without a colleague record.
-    (
-        "me",
-        {},
-        "get",
-        {
-            "anonymous": LOGIN,
-            "hr": 404,
-            "north": 302,
-            "south": 302,
-            "auditor": 404,
-            "policy": 404,
-            "colleague": 302,
-        },
-    ),
-    ("kpi", {}, "get", {**FIGURES, "policy": 200}),
-    ("kpi_export", {}, "get", {**FIGURES, "policy": 200}),
-    # Only HR asks for the figures to be worked out again; it answers with a redirect to the dashboard.
-    (
-        "summary_rebuild",
-        {},
-        "post",
-        {
-            "anonymous": LOGIN,
-            "hr": 302,
-            "north": 403,
-            "south": 403,
-            "auditor": 403,
-            "policy": 403,
-            "colleague": 403,
-        },
-    ),
-]
-
-
-def test_every_url_pattern_has_a_row():
-    patterns = {p.name for p in dashboard_urls.urlpatterns}
-    assert patterns == {name for name, *_ in CASES}
-
-
-def test_each_role_gets_the_right_answer(org, client):
-    summary_rebuild(day=TODAY)
-    answers, expected = {}, {}
-    for name, kwargs, method, wanted in CASES:
-        url = reverse(f"dashboard:{name}", kwargs=kwargs)
-        answers[url], expected[url] = {}, wanted
-        for role in ROLES:
-            client.logout()
-            client_for(client, org.users[role])
-            response = getattr(client, method)(url)
-            answers[url][role] = response.status_code
-            if role == "anonymous":
-                assert response["Location"].startswith("/accounts/login/?next=")
-    assert answers == expected
 
 
 def test_other_answers_go_to_the_right_place(org, client):

@@ -8,8 +8,7 @@ from compliance.models import Requirement
 from dashboard.models import StatusSummary, SummaryRun, TeamSummary
 from dashboard.services import summary_rebuild
 from tests.factories import record
-
-from .conftest import TODAY
+from tests.organisation import TODAY
 
 pytestmark = pytest.mark.django_db
 

@@ -12,8 +12,7 @@ from dashboard.selectors.dashboard import dashboard_trend, live_figures
 from dashboard.services import month_ends, snapshot_backfill
 from dashboard.tasks import summary_nightly
 from people.models import Colleague
-
-from .conftest import TODAY, build_org
+from tests.organisation import TODAY, build_org
 
 pytestmark = pytest.mark.django_db
 EVERYONE = Scope(Colleague.objects.all(), everyone=True)

@@ -259,6 +259,28 @@ def test_colleague_sees_only_themselves(client, spec_people):
     assert client.get("/api/v1/eligibility/E990002/", {"case_type": CASE}).status_code == 404
 
 
+def test_a_person_who_sees_nobody_is_told_about_nobody(client, spec_people):
+    """The policy owner has no colleague record: their scope is empty, which is not an error."""
+    from django.contrib.auth.models import Group
+
+    user = UserFactory(username="owner")
+    user.groups.add(Group.objects.get(name=AccessGroup.POLICY_OWNER))
+    client.force_login(user)
+
+    one = client.get("/api/v1/eligibility/E990001/", {"case_type": CASE})
+    asked = client.post(
+        "/api/v1/eligibility/",
+        data=json.dumps({"case_type": CASE, "employee_numbers": ["E990001", "E990002"]}),
+        content_type="application/json",
+    )
+    listed = client.get("/api/v1/eligibility/", {"case_type": CASE})
+
+    assert one.status_code == 404
+    assert asked.status_code == 200
+    assert [r["reasons"][0]["code"] for r in asked.json()["results"]] == ["unknown_employee"] * 2
+    assert listed.json()["results"] == []
+
+
 def test_a_person_cannot_register_webhooks(client, spec_people):
     client.force_login(UserFactory(is_superuser=True))
 

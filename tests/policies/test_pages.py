@@ -110,3 +110,13 @@ def test_reschedule_from_the_policy_page_needs_a_reason(client, owner):
     page = client.get(reverse("policies:detail", args=["hate-harassment"])).content.decode()
     assert "Set by hand: New hate crime legislation" in page
     assert "Computed date: 06/02/2029" in page
+
+
+@time_machine.travel(NOW)
+def test_clearing_the_date_of_a_policy_never_reviewed_says_there_is_none(client, owner):
+    # The Tenancy Policy has never been endorsed: back to the computed date is back to no date.
+    client.force_login(user_in(AccessGroup.HR))
+    response = client.post(reverse("policies:reschedule", args=["tenancy"]), {"next_review": ""}, follow=True)
+    assert response.status_code == 200
+    assert "No next review date is set." in response.content.decode()
+    assert Policy.objects.get(slug="tenancy").next_review_date is None
