@@ -16,6 +16,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication, get_authorization_header
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import BasePermission
 from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView, exception_handler
@@ -184,9 +185,24 @@ def api_exception_handler(exc, context):
     return response
 
 
+class JsonFirstNegotiation(DefaultContentNegotiation):
+    """JSON at once for a client that accepts anything, as a case system's HTTP library does.
+
+    DRF parses the Accept header and matches it against every renderer on each
+    request; for the usual `*/*` (or none) the answer is always the first.
+    """
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        if request.META.get("HTTP_ACCEPT", "*/*") in ("*/*", "application/json") and not format_suffix:
+            renderer = renderers[0]
+            return renderer, renderer.media_type
+        return super().select_renderer(request, renderers, format_suffix)
+
+
 class ApiView(APIView):
     """Base of every `/api/v1/` endpoint."""
 
+    content_negotiation_class = JsonFirstNegotiation
     authentication_classes = [ApiKeyAuthentication, SessionAuthentication]
     permission_classes = [ScopePermission]
     throttle_classes = [ClientRateThrottle]
