@@ -192,12 +192,17 @@ CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
     "retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 }
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
+# A task taken by a worker that then died whole (the machine, not just a pool process,
+# which the worker requeues at once) goes back to the queue after this long. Longer
+# than any task runs, or a slow task would be run twice.
+_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": 2,
-    # A task taken by a worker that then died whole (the machine, not just a pool process,
-    # which the worker requeues at once) goes back to the queue after this long. Longer
-    # than any task runs, or a slow task would be run twice.
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "visibility_timeout": _VISIBILITY_TIMEOUT,
+    # Workers look for such tasks every tenth of the timeout, at most every 10 s
+    # (kombu's own sweep is every 100 s).
+    "unacked_restore_interval": max(1, min(10, _VISIBILITY_TIMEOUT // 10)),
+    "unacked_restore_throttle": 1,
 }
 # How often beat sends the tasks kept in the outbox while Redis was down.
 OUTBOX_DRAIN_SECONDS = env.float("OUTBOX_DRAIN_SECONDS", default=60.0)
