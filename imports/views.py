@@ -50,7 +50,9 @@ def batch_list(request):
 @login_required
 def upload(request, kind: str):
     _importer(request)
-    form = UploadForm(request.POST or None, request.FILES or None, kind=kind)
+    # Bound on any POST, even one with no form data (a JSON body): it then says what is missing.
+    posted = request.method == "POST"
+    form = UploadForm(request.POST if posted else None, request.FILES if posted else None, kind=kind)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         batch = import_batch_start(
