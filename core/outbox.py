@@ -47,6 +47,13 @@ def broker_unreachable(exc: BaseException) -> bool:
     return isinstance(exc, RuntimeError) and isinstance(exc.__cause__, unreachable)
 
 
+def _describe(exc: BaseException) -> str:
+    # The result store's RuntimeError says "restart the app", which is not true here: name the cause.
+    if isinstance(exc, RuntimeError) and exc.__cause__ is not None:
+        exc = exc.__cause__
+    return f"{type(exc).__name__}: {exc}".strip()[:2000]
+
+
 def broker_marked_down() -> bool:
     return time.monotonic() < _down_until
 
@@ -78,7 +85,7 @@ class OutboxTask(Task):
             if not (keepable and broker_unreachable(exc)):
                 raise
             _mark_down()
-            return self._keep(args, kwargs, task_id, options, f"{type(exc).__name__}: {exc}".strip())
+            return self._keep(args, kwargs, task_id, options, _describe(exc))
 
     def _keep(self, args, kwargs, task_id, options, reason: str) -> AsyncResult:
         from django.db import transaction
@@ -144,9 +151,7 @@ def outbox_drain(*, limit: int = 1000) -> int:
             except Exception as exc:
                 if not broker_unreachable(exc):
                     raise
-                QueuedTask.objects.filter(pk=pk).update(
-                    attempts=row.attempts + 1, last_error=f"{type(exc).__name__}: {exc}"[:2000]
-                )
+                QueuedTask.objects.filter(pk=pk).update(attempts=row.attempts + 1, last_error=_describe(exc))
                 logger.warning("outbox: broker still unreachable after %s sent", sent)
                 break
             row.delete()
