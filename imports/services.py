@@ -264,6 +264,10 @@ def _record_interrupted(batch: ImportBatch, attempts: int = 5) -> None:
     If it does not answer within a few seconds the batch stays "running" in the
     list; the doors still say plainly that nothing was written.
     """
+    if connection.in_atomic_block:
+        # Called inside the caller's transaction (the confirm page's lock): that one is lost
+        # too and must end first; the batch is left as it was.
+        return
     for attempt in range(attempts):
         connection.close()  # the old one is broken; the next query opens a new one
         try:
