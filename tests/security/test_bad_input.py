@@ -239,6 +239,13 @@ def colleagues_csv(*rows) -> bytes:
     return out.getvalue().encode()
 
 
+def admin_import(ctx, content: bytes, name: str = "training.csv"):
+    return ctx.hr.post(
+        reverse("admin:training_trainingrecord_import"),
+        {"import_file": SimpleUploadedFile(name, content), "format": "0", "encoding": "auto"},
+    )
+
+
 def api_get(path: str, **params):
     return lambda ctx: ctx.api.get(path, params)
 
@@ -417,15 +424,24 @@ CASES = [
         "admin import of training records",
         "file name ../../../tmp/x.csv",
         "kept as x.csv",
-        lambda ctx: ctx.hr.post(
-            reverse("admin:training_trainingrecord_import"),
-            {
-                "import_file": SimpleUploadedFile("../../../tmp/x.csv", TRAINING_HEADER.encode()),
-                "format": "0",
-                "encoding": "auto",
-            },
-        ),
+        lambda ctx: admin_import(ctx, TRAINING_HEADER.encode(), "../../../tmp/x.csv"),
         admin_import_base_name,
+    ),
+    Case(
+        "size-admin-import",
+        "admin import of training records",
+        "a file over IMPORT_MAX_BYTES (set to 2,000 bytes here)",
+        "form error: one import takes at most ... split it",
+        lambda ctx: admin_import(ctx, (TRAINING_HEADER + "H1,HC-REFRESHER,2024-01-10,Acme\n" * 100).encode()),
+        form_error("one import takes at most", "split it into smaller files"),
+    ),
+    Case(
+        "type-exe-admin-import",
+        "admin import of training records",
+        "a Windows .exe renamed training.csv",
+        "the import's error: not readable as text; nothing written",
+        lambda ctx: admin_import(ctx, exe_bytes()),
+        form_error("not readable as UTF-8 or Windows-1252 text"),
     ),
     # --- Wrong content types.
     Case(
