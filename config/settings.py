@@ -197,6 +197,27 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+# Redis down: a web request that sends a task gives up after about a second (Celery's
+# result store retries 20 times a second apart by default) and the task goes to the
+# outbox (core/outbox.py); a Redis host that does not answer at all is given 2 seconds.
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {
+    "retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
+# A task taken by a worker that then died whole (the machine, not just a pool process,
+# which the worker requeues at once) goes back to the queue after this long. Longer
+# than any task runs, or a slow task would be run twice.
+_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 2,
+    "visibility_timeout": _VISIBILITY_TIMEOUT,
+    # Workers look for such tasks every tenth of the timeout, at most every 10 s
+    # (kombu's own sweep is every 100 s).
+    "unacked_restore_interval": max(1, min(10, _VISIBILITY_TIMEOUT // 10)),
+    "unacked_restore_throttle": 1,
+}
+# How often beat sends the tasks kept in the outbox while Redis was down.
+OUTBOX_DRAIN_SECONDS = env.float("OUTBOX_DRAIN_SECONDS", default=60.0)
 
 REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -233,6 +254,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=30),
     },
     "reminders-daily": {"task": "reminders.send_due", "schedule": crontab(hour=7, minute=0)},
+    "core-outbox-drain": {"task": "core.outbox_drain", "schedule": OUTBOX_DRAIN_SECONDS},
     "reminders-manager-digests-weekly": {
         "task": "reminders.send_manager_digests",
         "schedule": crontab(hour=7, minute=30, day_of_week="mon"),
@@ -254,6 +276,9 @@ COLLEAGUE_REVIEW_MONTHS = env.int("COLLEAGUE_REVIEW_MONTHS", default=12)
 # The case system's API (issue 9). Throttling and the catalogue's cache use the
 # default cache: give several web processes a shared one with CACHE_URL (redis://...).
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # Redis down must not take the API and the pages with it: this process's memory stands in.
+    CACHES["default"]["BACKEND"] = "core.cache.FallbackRedisCache"
 # Seconds another web process may answer from a catalogue (requirements, courses,
 # equivalences, case types) loaded before an edit; the editing process sees it at once.
 COMPLIANCE_CATALOGUE_CACHE_SECONDS = env.int("COMPLIANCE_CATALOGUE_CACHE_SECONDS", default=5)

@@ -7,9 +7,11 @@ def claim_once(model, **key) -> object | None:
     """Create the claim row for `key`, or return None if someone already has it.
 
     The model's UniqueConstraint on the key fields is what makes this safe when
-    a task runs twice or on two workers at once: exactly one INSERT wins. Call
-    it inside the same transaction as nothing else that may roll back, then
-    send; if the send fails, delete the claim so a retry can have it.
+    a task runs twice or on two workers at once: exactly one INSERT wins (a
+    second one waits for the first's transaction, then finds the key taken).
+    The reminders claim and send inside one transaction, committed after the
+    send, so a failed send or a killed worker leaves no claim behind and the
+    retry sends (reminders/services.py).
     """
     try:
         with transaction.atomic():

@@ -68,3 +68,29 @@ def calendar_feed_resolve(*, token: str, kind: str) -> CalendarFeed | None:
     if feed is not None:
         CalendarFeed.objects.filter(pk=feed.pk).update(last_fetched_at=timezone.now())
     return feed
+
+
+class QueuedTask(models.Model):
+    """A task that could not be sent because the broker (Redis) was unreachable: sent later.
+
+    `core.outbox.OutboxTask.apply_async` writes one instead of raising, so a
+    page, an import or a scheduled job keeps working while Redis is down;
+    `core.outbox.outbox_drain`, run by beat every OUTBOX_DRAIN_SECONDS, sends
+    them in order once Redis answers again and deletes each row it sent.
+    """
+
+    task_name = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    kwargs = models.JSONField(default=dict)
+    task_id = models.CharField(max_length=255, db_index=True)
+    eta = models.DateTimeField(null=True, blank=True)
+    queue = models.CharField(max_length=200, blank=True)
+    queued_at = models.DateTimeField(auto_now_add=True)
+    attempts = models.PositiveIntegerField(default=0, help_text="Sends tried since it was queued here.")
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return f"{self.task_name} {self.task_id} (queued {self.queued_at:%Y-%m-%d %H:%M})"

@@ -15,3 +15,15 @@ def worker_check() -> dict:
         "colleagues": Colleague.objects.count(),
         "request_id": request_id_var.get(),
     }
+
+
+@shared_task(name="core.outbox_drain", outbox=False)
+def outbox_drain() -> int:
+    """Beat, every OUTBOX_DRAIN_SECONDS: send the tasks kept while Redis was down.
+
+    Not itself kept in the outbox (outbox=False): while Redis is down beat
+    simply asks again at its next tick.
+    """
+    from .outbox import outbox_drain as drain
+
+    return drain()

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_tables2 import RequestConfig
 
 from core.access import colleagues_for
+from core.outbox import broker_marked_down
 from people.models import Colleague
 from privacy.services import export_record
 
@@ -389,5 +390,13 @@ def kpi_sheets(report):
 @rebuild_required
 def summary_rebuild(request):
     transaction.on_commit(tasks.summary_rebuild.delay)
-    messages.success(request, "The figures are being worked out again; reload in a minute.")
+    if broker_marked_down():
+        # Kept in the outbox (core/outbox.py): it runs once the task queue answers again.
+        messages.warning(
+            request,
+            "The background worker cannot be reached just now: the figures will be worked out again "
+            "as soon as it is back. The figures shown are the latest worked out.",
+        )
+    else:
+        messages.success(request, "The figures are being worked out again; reload in a minute.")
     return redirect("dashboard:home")

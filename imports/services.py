@@ -9,11 +9,12 @@ records who, when, which file and what happened.
 import datetime as dt
 import hashlib
 import logging
+import time
 import uuid
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from core.dates import add_months
@@ -37,6 +38,18 @@ RACE = (
     "another import or edit wrote the same records at the same moment; nothing was written: "
     "import the file again"
 )
+INTERRUPTED = (
+    "the connection to the database was lost during the import (the database restarted or the network "
+    "failed); the import was rolled back and nothing from this file was written: import the file again"
+)
+
+
+class ImportInterrupted(Exception):
+    """The database went away mid-import. Its one transaction rolled back: nothing of the file is stored."""
+
+    def __init__(self, batch: ImportBatch):
+        self.batch = batch
+        super().__init__(INTERRUPTED)
 
 
 def limits() -> dict:
@@ -224,6 +237,12 @@ def _process(batch: ImportBatch, content: bytes, outcome: ImportOutcome, progres
     except FileRejected as e:
         outcome.problems = e.problems
         _finish(batch, ImportStatus.REJECTED, problems=e.problems)
+    except (OperationalError, InterfaceError) as exc:
+        # The server restarted or the network dropped (issue 7): PostgreSQL rolled the open
+        # transaction back, so nothing was written. Say so plainly rather than with a traceback.
+        logger.warning("import %s interrupted: %s", batch.pk, exc)
+        _record_interrupted(batch)
+        raise ImportInterrupted(batch) from exc
     except IntegrityError:
         # The lock keeps imports apart; this is a hand edit or another writer racing the import.
         logger.warning("import %s lost a race on a unique constraint", batch.pk, exc_info=True)
@@ -237,6 +256,27 @@ def _process(batch: ImportBatch, content: bytes, outcome: ImportOutcome, progres
             problems=[Problem(1, FILE, "an unexpected error; nothing was written")],
         )
         raise
+
+
+def _record_interrupted(batch: ImportBatch, attempts: int = 5) -> None:
+    """Mark the batch failed on a new connection once the database answers (a restart takes seconds).
+
+    If it does not answer within a few seconds the batch stays "running" in the
+    list; the doors still say plainly that nothing was written.
+    """
+    if connection.in_atomic_block:
+        # Called inside the caller's transaction (the confirm page's lock): that one is lost
+        # too and must end first; the batch is left as it was.
+        return
+    for attempt in range(attempts):
+        connection.close()  # the old one is broken; the next query opens a new one
+        try:
+            _finish(batch, ImportStatus.FAILED, problems=[Problem(1, FILE, INTERRUPTED)])
+            return
+        except DatabaseError:
+            if attempt + 1 < attempts:
+                time.sleep(1)
+    logger.error("import %s: the database did not come back; its batch is left as it was", batch.pk)
 
 
 def _warnings(batch: ImportBatch) -> list[str]:

@@ -10,6 +10,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from core.outbox import task_waiting_in_outbox
 from people.models import Colleague, RoleAssignment
 from training.models import TrainingRecord
 
@@ -17,6 +18,7 @@ from .access import batches_for, may_import
 from .forms import UploadForm
 from .models import ImportBatch, ImportKind, ImportSource, ImportStatus
 from .services import (
+    ImportInterrupted,
     file_columns,
     import_batch_confirm,
     import_batch_dispatch,
@@ -24,6 +26,11 @@ from .services import (
     preview_columns,
 )
 
+# Redis (the task queue) was down when the import was handed to the worker: core/outbox.py keeps it.
+QUEUED_OFFLINE = (
+    "The background worker cannot be reached just now. This import is queued and will start by itself "
+    "when the task queue is back; nothing has been written yet. You can leave this page and come back."
+)
 TITLES = {ImportKind.TRAINING: "Upload training records", ImportKind.COLLEAGUES: "Upload colleagues"}
 WRITTEN_PER_PAGE = 100
 
@@ -43,7 +50,9 @@ def batch_list(request):
 @login_required
 def upload(request, kind: str):
     _importer(request)
-    form = UploadForm(request.POST or None, request.FILES or None, kind=kind)
+    # Bound on any POST, even one with no form data (a JSON body): it then says what is missing.
+    posted = request.method == "POST"
+    form = UploadForm(request.POST if posted else None, request.FILES if posted else None, kind=kind)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         batch = import_batch_start(
@@ -57,7 +66,10 @@ def upload(request, kind: str):
             encoding=form.cleaned_data["encoding"],
             keep_content=True,
         )
-        import_batch_dispatch(batch=batch)
+        try:
+            import_batch_dispatch(batch=batch)
+        except ImportInterrupted as e:
+            messages.error(request, str(e)[0].upper() + str(e)[1:] + ".")
         return redirect("imports:batch", batch.pk)
     columns = file_columns(kind)
     return render(
@@ -85,6 +97,7 @@ def batch_detail(request, pk: int):
     context = {
         "batch": batch,
         "columns": columns,
+        "queued_offline_message": QUEUED_OFFLINE,
         "outcomes": [
             {
                 "row": row,
@@ -95,6 +108,8 @@ def batch_detail(request, pk: int):
         ],
         "listed_all": len(batch.outcomes) >= batch.rows,
     }
+    if not batch.finished:
+        context["queued_offline"] = task_waiting_in_outbox(batch.task_id)
     if batch.dry_run:
         confirmation = batch.confirmations.only("pk", "status").first()
         context["confirmation"] = confirmation
@@ -159,9 +174,12 @@ def batch_progress(request, pk: int):
     """What the progress bar shows: the worker's stage and rows done, until the batch is finished."""
     batch = get_object_or_404(batches_for(request.user).only("pk", "status", "task_id"), pk=pk)
     data = {"status": batch.status, "label": batch.get_status_display(), "finished": batch.finished}
-    data |= {"stage": "", "done": 0, "total": 0}
+    data |= {"stage": "", "done": 0, "total": 0, "queued_offline": False}
     if not batch.finished and batch.task_id:
-        data |= _task_progress(batch.task_id)
+        if task_waiting_in_outbox(batch.task_id):
+            data |= {"queued_offline": True, "stage": QUEUED_OFFLINE}
+        else:
+            data |= _task_progress(batch.task_id)
     return JsonResponse(data)
 
 
@@ -197,5 +215,9 @@ def batch_confirm(request, pk: int):
         if not ready or preview.confirmations.exists():
             messages.error(request, "This preview cannot be imported (again): upload the file once more.")
             return redirect("imports:batch", preview.pk)
-        batch = import_batch_confirm(preview=preview, user=request.user)
+        try:
+            batch = import_batch_confirm(preview=preview, user=request.user)
+        except ImportInterrupted as e:
+            messages.error(request, str(e)[0].upper() + str(e)[1:] + ".")
+            return redirect("imports:batch", e.batch.pk)
     return redirect("imports:batch", batch.pk)

@@ -12,12 +12,14 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import RequestDataTooBig
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
 from rest_framework.authentication import BaseAuthentication, SessionAuthentication, get_authorization_header
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView, exception_handler
 
@@ -178,6 +180,15 @@ def api_exception_handler(exc, context):
         wait = max(1, round(exc.wait or 1))
         exc = exceptions.Throttled(
             wait=wait, detail=f"Too many requests from this client: try again in {wait} seconds."
+        )
+    elif isinstance(exc, RequestDataTooBig):
+        # Django's own answer is an empty HTML 400 page; a client needs to know what to change.
+        return Response(
+            {
+                "detail": f"The request body is too large: at most {settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} "
+                "bytes. Send fewer employee numbers per request."
+            },
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
         )
     response = exception_handler(exc, context)
     if response is not None and isinstance(exc, BadParameter):

@@ -2,7 +2,9 @@
 
 A send first INSERTs its row; the named UniqueConstraint lets exactly one
 INSERT win when the daily task runs twice or on two workers at once
-(`core.claims.claim_once`), and only the winner sends the email.
+(`core.claims.claim_once`), and only the winner sends the email. The row is
+committed once the email has gone: a failed or killed send leaves none
+(reminders/services.py).
 """
 
 from django.conf import settings

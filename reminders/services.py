@@ -1,15 +1,30 @@
-"""Writes for reminders: claim each send in the database, then send it, at most once.
+"""Writes for reminders: claim each send in the database and send it in one transaction: once.
 
-A claim is committed before its email goes out; if sending fails the claim is
-deleted so the task's retry can have it. A crash between the two loses that
-one email rather than risking a second copy: the issue asks for "never twice".
+The claim rows are inserted, the email is handed to the mail server, and only
+then is the transaction committed. So:
+
+- two runs at once (beat twice, a task queued twice): the second INSERT waits
+  on the first's uncommitted row, then finds it taken and sends nothing;
+- the send fails: the transaction rolls back, no claim remains, and the
+  task's retry sends;
+- the worker process is killed mid-send (issue 7): its database connection
+  drops, PostgreSQL rolls the claims back, and the task, which is acknowledged
+  only once it has run (`acks_late`, `task_reject_on_worker_lost`), is given
+  to another worker process, which claims and sends again.
+
+The one window left is between the mail server accepting the message and the
+COMMIT reaching PostgreSQL, a few milliseconds: a kill exactly there sends a
+second copy. No protocol closes it (SMTP has no idempotency key); the
+Message-ID is the same for both copies, so a mail client can tell.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
@@ -79,8 +94,22 @@ def colleague_reminders_send(*, colleague_id: int, day: dt.date) -> int:
             )
             is not None
         ]
-    if not claimed:
-        return 0
+        if not claimed:
+            return 0
+        _send_claimed(
+            to=[colleague["email"]],
+            template="reminders/email/colleague_reminder",
+            context=_colleague_context(colleague, row, rules, claimed, day),
+            message_id=_message_id(
+                "reminder",
+                colleague_id,
+                *((i.requirement, i.due_date, i.stage, i.overdue_week) for i, _ in claimed),
+            ),
+        )
+    return len(claimed)
+
+
+def _colleague_context(colleague: dict, row, rules: dict, claimed: list, day: dt.date) -> dict:
     items = [
         {
             "code": item.requirement,
@@ -93,7 +122,7 @@ def colleague_reminders_send(*, colleague_id: int, day: dt.date) -> int:
         }
         for item, _ in claimed
     ]
-    context = {
+    return {
         "first_name": colleague["first_name"],
         "items": items,
         "any_overdue": any(i["overdue"] for i in items),
@@ -101,14 +130,6 @@ def colleague_reminders_send(*, colleague_id: int, day: dt.date) -> int:
         "colleague_url": colleague_url(row.facts.employee_number),
         "day": day,
     }
-    _send_or_release(
-        to=[colleague["email"]],
-        template="reminders/email/colleague_reminder",
-        context=context,
-        claims=[claim.pk for _, claim in claimed],
-        model=Reminder,
-    )
-    return len(claimed)
 
 
 def manager_digests_dispatch(*, day: dt.date) -> list[int]:
@@ -146,16 +167,6 @@ def manager_digest_send(*, user_id: int, day: dt.date) -> bool:
     overdue, upcoming = digest_lines(rows, day)
     if not overdue and not upcoming:
         return False
-    claim = claim_once(
-        ManagerDigest,
-        manager=user,
-        week_starting=week_starting(day),
-        overdue_count=len(overdue),
-        due_soon_count=len(upcoming),
-        sent_on=day,
-    )
-    if claim is None:
-        return False
     names = {r.code: r.name for r in catalogue_load().requirements}
     link = colleague_url_maker()
     context = {
@@ -168,13 +179,23 @@ def manager_digest_send(*, user_id: int, day: dt.date) -> bool:
         "people_upcoming": len({line.employee_number for line in upcoming}),
         "home_url": absolute("/"),
     }
-    _send_or_release(
-        to=[email],
-        template="reminders/email/manager_digest",
-        context=context,
-        claims=[claim.pk],
-        model=ManagerDigest,
-    )
+    with transaction.atomic():
+        claim = claim_once(
+            ManagerDigest,
+            manager=user,
+            week_starting=week_starting(day),
+            overdue_count=len(overdue),
+            due_soon_count=len(upcoming),
+            sent_on=day,
+        )
+        if claim is None:
+            return False
+        _send_claimed(
+            to=[email],
+            template="reminders/email/manager_digest",
+            context=context,
+            message_id=_message_id("digest", user_id, week_starting(day)),
+        )
     return True
 
 
@@ -192,11 +213,17 @@ def _digest_row(line, names: dict[str, str], link) -> dict:
     }
 
 
-def _send_or_release(*, to: list[str], template: str, context: dict, claims: list[int], model) -> None:
+def _message_id(kind: str, *key) -> str:
+    """The same Message-ID for the same reminders, so a second copy (see the module's note) is recognisable."""
+    digest = hashlib.sha256(repr(key).encode()).hexdigest()[:32]
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2] or "localhost"
+    return f"<{kind}-{digest}@{domain}>"
+
+
+def _send_claimed(*, to: list[str], template: str, context: dict, message_id: str) -> None:
+    """Send inside the claims' transaction: a failure (or a kill) rolls the claims back for the retry."""
     try:
-        send_templated_mail(to=to, template=template, context=context)
+        send_templated_mail(to=to, template=template, context=context, headers={"Message-ID": message_id})
     except Exception:
-        # Give the claims back so the task's retry can send; re-raise for the retry.
-        model.objects.filter(pk__in=claims).delete()
-        logger.exception("Sending %s to %s failed; claims released for a retry", template, to)
+        logger.exception("Sending %s to %s failed; its claims roll back for a retry", template, to)
         raise

@@ -17,6 +17,8 @@ class DateInput(forms.DateInput):
 class ReviewForm(forms.Form):
     reviewed_on = forms.DateField(widget=DateInput, label="Review date")
     training_discussed = forms.CharField(
+        # A few paragraphs; a paste of a whole document is a mistake (issue 7: over-long input).
+        max_length=10_000,
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text="The statuses above, what is booked, what is in the way.",
     )

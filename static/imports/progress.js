@@ -11,6 +11,8 @@
       .then(function (d) {
         if (d.finished) { window.location.reload(); return; }
         document.getElementById("import-status").textContent = d.label;
+        var offline = document.getElementById("import-queued-offline");
+        if (offline) offline.hidden = !d.queued_offline;
         if (d.total > 0) {
           bar.max = d.total;
           bar.value = d.done;

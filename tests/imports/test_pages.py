@@ -173,6 +173,7 @@ def test_the_progress_answer_of_a_finished_import(client, hr):
         "stage": "",
         "done": 0,
         "total": 0,
+        "queued_offline": False,
     }
 
 

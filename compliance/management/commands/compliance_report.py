@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from compliance.enums import Status
 from compliance.reports import REPORT_FIELDS, compliance_report_rows
+from dashboard.exports import cell_text
 from people.models import Team
 
 
@@ -37,4 +38,5 @@ class Command(BaseCommand):
         writer = csv.DictWriter(self.stdout, fieldnames=REPORT_FIELDS, lineterminator="\n")
         writer.writeheader()
         for row in rows:
-            writer.writerow(row.as_json())
+            # HR opens this in a spreadsheet: a name like =HYPERLINK(...) must stay text (CSV injection).
+            writer.writerow({k: cell_text(v) for k, v in row.as_json().items()})

@@ -8,7 +8,7 @@ from imports.models import ImportSource
 from imports.progress import CommandProgress
 from imports.reading import CSV_ENCODINGS
 from imports.resources import RESOURCES, SourceFile
-from imports.services import size_problem
+from imports.services import ImportInterrupted, size_problem
 
 
 def who_runs_this() -> str:
@@ -57,6 +57,8 @@ class ImportCommand(BaseCommand):
                 encoding=encoding,
                 progress=progress,
             )
+        except ImportInterrupted as e:
+            raise CommandError(f"{file.name}: {e} (import {e.batch.pk})", returncode=1) from None
         finally:
             progress.close()
         outcome, batch = result.outcome, result.batch
