@@ -20,10 +20,11 @@ import time
 import urllib.request
 
 from dataset import TODAY, ensure_dataset
-from serving import free_port, load, start_gunicorn, stop, warm
+from serving import load, start_gunicorn, warm
 
 from integrations.models import ApiClient
 from integrations.services import api_client_issue
+from tests.servers import free_port, stop_process_group
 
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", 3))
 SECONDS = int(os.environ.get("BENCH_SECONDS", 8))
@@ -80,7 +81,7 @@ def main():
                 )  # fmt: skip
         bulk = bulk_times(base, token)
     finally:
-        stop(server)
+        stop_process_group(server)
     print(f"{'single lookup':40} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}  (median of {ROUNDS} rounds)")
     medians = {}
     for name, runs in results.items():

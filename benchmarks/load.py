@@ -25,13 +25,14 @@ import urllib.parse
 import urllib.request
 
 from dataset import TODAY, bench_user, ensure_dataset
-from serving import free_port, load, start_gunicorn, stop, warm
+from serving import load, start_gunicorn, warm
 
 from core.access import AccessGroup
 from dashboard.services import summary_rebuild
 from integrations.models import ApiClient
 from integrations.services import api_client_issue
 from people.models import Team
+from tests.servers import free_port, stop_process_group
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", 60))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", 50))
@@ -107,7 +108,7 @@ def main():
         for t in threads:
             t.join()
     finally:
-        stop(server)
+        stop_process_group(server)
 
     print(f"{CLIENTS} concurrent clients for {SECONDS} s, gunicorn with the production configuration")
     print(f"{'':40} {'requests':>9} {'req/s':>7} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'errors':>7}")

@@ -11,8 +11,6 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -23,12 +21,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+sys.path.insert(0, str(ROOT))  # for tests.servers, when this module is imported before dataset
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.servers import stop_process_group  # noqa: E402
 
 
 def start_gunicorn(port: int, workers: int | None = 2) -> subprocess.Popen:
@@ -59,17 +54,8 @@ def start_gunicorn(port: int, workers: int | None = 2) -> subprocess.Popen:
             if proc.poll() is not None:
                 raise RuntimeError("gunicorn exited") from None
             time.sleep(0.3)
-    stop(proc)
+    stop_process_group(proc)
     raise RuntimeError("gunicorn did not answer in 60 s")
-
-
-def stop(proc: subprocess.Popen) -> None:
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(20)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(5)
 
 
 # Paths are `prefix % number` for random numbers in [first, first + count); each

@@ -5,9 +5,7 @@ Redis or Chromium is missing, as CI requires.
 """
 
 import os
-import signal
 import subprocess
-import sys
 import time
 import uuid
 from pathlib import Path
@@ -16,6 +14,7 @@ import pytest
 from django.db import connection
 
 from config.celery import app as celery_app
+from tests.servers import celery_worker_command, stop_process_group
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -43,15 +42,6 @@ def _forget_broker(app) -> None:
     app._pool = None
     app.__dict__.pop("amqp", None)
     app._local.__dict__.pop("backend", None)
-
-
-def _stop_worker(proc) -> None:
-    os.killpg(proc.pid, signal.SIGTERM)
-    try:
-        proc.wait(20)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(5)
 
 
 @pytest.fixture(scope="session")
@@ -82,24 +72,7 @@ def celery_worker_process(django_db_setup, django_db_blocker):
     ARTIFACTS.mkdir(exist_ok=True)
     log = open(ARTIFACTS / f"worker-{queue}.log", "w")  # noqa: SIM115 - closed at teardown
     proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "-Q",
-            queue,
-            "--pool=prefork",
-            "--concurrency=2",
-            "--without-gossip",
-            "--without-mingle",
-            "-l",
-            "info",
-            "-n",
-            f"{queue}@%h",
-        ],
+        celery_worker_command(queue, f"{queue}@%h", 2),
         cwd=ROOT,
         env=env,
         stdout=log,
@@ -123,10 +96,10 @@ def celery_worker_process(django_db_setup, django_db_blocker):
     except BaseException:
         # No teardown runs for a fixture that fails before its yield: stop the worker here,
         # or it outlives the test run.
-        _stop_worker(proc)
+        stop_process_group(proc)
         raise
     yield proc
-    _stop_worker(proc)
+    stop_process_group(proc)
     log.close()
     celery_app.conf.update(
         broker_url=previous["broker_url"],

@@ -14,7 +14,7 @@ from config.celery import app
 from core import outbox
 from core.models import QueuedTask
 from core.tasks import outbox_drain, worker_check
-from tests.faults.servers import free_port
+from tests.servers import free_port
 from tests.services import _forget_broker
 
 pytestmark = pytest.mark.django_db

@@ -48,15 +48,17 @@ import requests
 from django_otp.oath import totp
 
 from core.dates import add_months
-from tests.e2e.processes import (
+from tests.servers import (
     ROOT,
-    PrivateRedis,
     Process,
+    RedisServer,
     ScratchDatabase,
     SmtpSink,
+    celery_command,
     free_port,
     stop_all,
     wait_for,
+    wait_for_health,
 )
 
 pytestmark = pytest.mark.e2e
@@ -117,7 +119,7 @@ def stack():
         # The logs stay for a failure's post-mortem; the 30 MB of collected static files do not.
         stop.callback(shutil.rmtree, work / "static", ignore_errors=True)
         database = ScratchDatabase(
-            os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hate_training")
+            os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/hate_training"), "endtoend"
         )
         database.create()
         stop.callback(database.drop)
@@ -127,9 +129,9 @@ def stack():
         base_env = {
             k: v for k, v in os.environ.items() if not k.startswith(("TEST_", "CELERY_", "DJANGO_ALLOW"))
         }
-        redis = PrivateRedis(logs, base_env)
+        redis = RedisServer(logs=logs)
         redis.start()
-        stop.callback(redis.stop)
+        stop.callback(redis.close)
 
         port = free_port()
         env = base_env | {
@@ -143,9 +145,9 @@ def stack():
             "SESSION_COOKIE_SECURE": "0",
             "CSRF_COOKIE_SECURE": "0",
             "DATABASE_URL": database.url,
-            "CELERY_BROKER_URL": f"{redis.url}/0",
-            "CELERY_RESULT_BACKEND": f"{redis.url}/0",
-            "CACHE_URL": f"{redis.url}/1",
+            "CELERY_BROKER_URL": redis.url(0),
+            "CELERY_RESULT_BACKEND": redis.url(0),
+            "CACHE_URL": redis.url(1),
             "EMAIL_URL": f"smtp://127.0.0.1:{smtp.port}",
             "DEFAULT_FROM_EMAIL": "training-compliance@example.org",
             "SITE_URL": f"http://127.0.0.1:{port}",
@@ -176,14 +178,12 @@ def stack():
         python = sys.executable
         processes = {
             "web": [python, "-m", "gunicorn", "config.wsgi", "-c", "gunicorn.conf.py"],
-            "worker": [python, "-m", "celery", "-A", "config", "worker", "-l", "info", "--concurrency=2"],
+            "worker": celery_command("worker", "-l", "info", "--concurrency=2"),
         }
         for name in ("beat-1", "beat-2"):
-            processes[name] = [
-                python,
-                *("-m", "celery", "-A", "tests.e2e.beat_app", "beat", "-l", "info"),
-                f"--schedule={work / name}-schedule",
-            ]
+            processes[name] = celery_command(
+                "beat", "-l", "info", f"--schedule={work / name}-schedule", app="tests.e2e.beat_app"
+            )
         # Started before the data is loaded, so they boot while it loads (beat finds nobody to
         # remind until Rita is there, which is what it would do on a new install).
         running = {name: Process(name, args, env=env, logs=logs) for name, args in processes.items()}
@@ -210,14 +210,7 @@ def stack():
 
         base = f"http://127.0.0.1:{port}"
 
-        def web_up():
-            assert running["web"].alive(), f"gunicorn exited: see {running['web'].log_path}"
-            try:
-                return requests.get(f"{base}/healthz", timeout=2).status_code == 200
-            except requests.ConnectionError:
-                return False
-
-        wait_for(web_up, timeout=60, what="gunicorn answering /healthz")
+        wait_for_health(running["web"], base, timeout=60)
         phase("web up")
         yield SimpleNamespace(
             base=base,

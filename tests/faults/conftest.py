@@ -1,6 +1,6 @@
 import pytest
 
-from .servers import PostgresCluster, RedisServer, SmtpSink
+from tests.servers import PostgresCluster, RedisServer, SmtpSink
 
 
 @pytest.fixture

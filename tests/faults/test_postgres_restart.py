@@ -17,7 +17,9 @@ import sys
 
 import psycopg
 
-from .servers import ROOT, app_env
+from tests.servers import ROOT
+
+from .app import app_env
 
 COLLEAGUES = 500
 PER_COLLEAGUE = 120  # 60,000 training records

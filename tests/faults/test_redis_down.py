@@ -29,10 +29,11 @@ from imports.views import QUEUED_OFFLINE
 from integrations.services import api_client_issue
 from tests.factories import UserFactory
 from tests.reminders.helpers import manager_of, officer_due_on
+from tests.servers import ROOT, free_port, wait_for
 from tests.services import database_url_of_test_db
 from training.models import TrainingRecord
 
-from .servers import ROOT, app_env, celery_beat, celery_worker, free_port, gunicorn, wait_for
+from .app import app_env, celery_beat, celery_worker, gunicorn
 
 pytestmark = pytest.mark.django_db(transaction=True)
 HEADER = "employee_number,course,completed_on,provider\n"

@@ -13,7 +13,6 @@ import datetime as dt
 import os
 import signal
 import subprocess
-import sys
 import time
 import uuid
 
@@ -22,9 +21,10 @@ from django.core.management import call_command
 
 from reminders.models import Reminder
 from tests.reminders.helpers import manager_of, officer_due_on
+from tests.servers import ROOT, celery_command, wait_for
 from tests.services import database_url_of_test_db
 
-from .servers import ROOT, app_env, celery_worker, wait_for
+from .app import app_env, celery_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 DAY = dt.date(2026, 6, 1)
@@ -55,17 +55,7 @@ def test_worker_killed_mid_send_loses_no_reminder_and_sends_none_twice(private_r
         smtp_sink.hold_next()
         # What beat does at 07:00: the daily dispatcher, which queues one task per colleague.
         subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "call",
-                "reminders.send_due",
-                "--args",
-                f'["{DAY}"]',
-            ],
+            celery_command("call", "reminders.send_due", "--args", f'["{DAY}"]'),
             cwd=ROOT,
             env=env,
             check=True,
@@ -84,12 +74,12 @@ def test_worker_killed_mid_send_loses_no_reminder_and_sends_none_twice(private_r
             workers.append(celery_worker("reminders-worker-2", env, queue))
         smtp_sink.release()
 
-        wait_for(lambda: len(smtp_sink.messages) >= 3, 120, "three reminders received")
+        wait_for(lambda: len(smtp_sink.messages()) >= 3, 120, "three reminders received")
         # Anything sent twice would arrive now: the killed task is run again by then.
         time.sleep(3)
-        received = sorted(m["To"] for m in smtp_sink.messages)
+        received = sorted(m["To"] for _, m in smtp_sink.messages())
         assert received == sorted(due)
-        assert len({m["Message-ID"] for m in smtp_sink.messages}) == 3
+        assert len({m["Message-ID"] for _, m in smtp_sink.messages()}) == 3
         assert sorted(Reminder.objects.values_list("colleague__email", "stage")) == sorted(due.items())
         if killed == "pool process":
             assert "exited with 'signal 9 (SIGKILL)'" in workers[0].log()

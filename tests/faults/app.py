@@ -1,0 +1,46 @@
+"""The app's own processes as the fault tests run them: gunicorn, `celery worker`, `celery beat`.
+
+Each is a `tests.servers.Process` from this repository, with the environment
+the test gives; its log is test-artifacts/faults-<name>.log.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from tests.servers import Process, celery_command, celery_worker_command, wait_for_health
+
+
+def app_env(**overrides: str) -> dict:
+    """The environment the app's processes run with in these tests: development settings, no debug pages."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CELERY_", "CACHE_URL", "EMAIL_URL"))}
+    env |= {"DJANGO_ENV": "development", "DEBUG": "0", "PYTHONUNBUFFERED": "1"}
+    return env | overrides
+
+
+def celery_worker(name: str, env: dict, queue: str, concurrency: int = 1) -> Process:
+    return Process(
+        f"faults-{name}",
+        celery_worker_command(queue, f"{queue}-{name}@%h", concurrency, "--without-heartbeat"),
+        env=env,
+    )
+
+
+def celery_beat(name: str, env: dict, schedule_dir: Path) -> Process:
+    return Process(
+        f"faults-{name}",
+        celery_command("beat", "-l", "info", "--schedule", str(schedule_dir / "beat-schedule"), "--pidfile="),
+        env=env,
+    )
+
+
+def gunicorn(name: str, env: dict, port: int) -> Process:
+    web = Process(
+        f"faults-{name}",
+        [sys.executable, "-m", "gunicorn", "config.wsgi", "-c", "gunicorn.conf.py"],
+        env=env | {"BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "1"},
+    )
+    wait_for_health(web, f"http://127.0.0.1:{port}", 90)
+    return web
