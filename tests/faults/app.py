@@ -1,7 +1,8 @@
 """The app's own processes as the fault tests run them: gunicorn, `celery worker`, `celery beat`.
 
 Each is a `tests.servers.Process` from this repository, with the environment
-the test gives; its log is test-artifacts/faults-<name>.log.
+the test gives; its log is test-artifacts/faults-<test process>-<name>.log, so
+two test processes (pytest-xdist) running fault tests at once never read each other's.
 """
 
 from __future__ import annotations
@@ -13,6 +14,10 @@ from pathlib import Path
 from tests.servers import Process, celery_command, celery_worker_command, wait_for_health
 
 
+def _log_name(name: str) -> str:
+    return f"faults-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{name}"
+
+
 def app_env(**overrides: str) -> dict:
     """The environment the app's processes run with in these tests: development settings, no debug pages."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CELERY_", "CACHE_URL", "EMAIL_URL"))}
@@ -22,7 +27,7 @@ def app_env(**overrides: str) -> dict:
 
 def celery_worker(name: str, env: dict, queue: str, concurrency: int = 1) -> Process:
     return Process(
-        f"faults-{name}",
+        _log_name(name),
         celery_worker_command(queue, f"{queue}-{name}@%h", concurrency, "--without-heartbeat"),
         env=env,
     )
@@ -30,7 +35,7 @@ def celery_worker(name: str, env: dict, queue: str, concurrency: int = 1) -> Pro
 
 def celery_beat(name: str, env: dict, schedule_dir: Path) -> Process:
     return Process(
-        f"faults-{name}",
+        _log_name(name),
         celery_command("beat", "-l", "info", "--schedule", str(schedule_dir / "beat-schedule"), "--pidfile="),
         env=env,
     )
@@ -38,7 +43,7 @@ def celery_beat(name: str, env: dict, schedule_dir: Path) -> Process:
 
 def gunicorn(name: str, env: dict, port: int) -> Process:
     web = Process(
-        f"faults-{name}",
+        _log_name(name),
         [sys.executable, "-m", "gunicorn", "config.wsgi", "-c", "gunicorn.conf.py"],
         env=env | {"BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "1"},
     )
