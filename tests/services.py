@@ -178,7 +178,13 @@ def chromium():
 @pytest.fixture
 def page(chromium, live_server):
     """A fresh browser page; `page.base_url` is the live server's address."""
-    context = chromium.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    # A UK desktop's language and clock (headless Chromium still draws date fields US-style).
+    context = chromium.new_context(
+        base_url=live_server.url,
+        viewport={"width": 1280, "height": 900},
+        locale="en-GB",
+        timezone_id="Europe/London",
+    )
     page = context.new_page()
     page.base_url = live_server.url
     yield page
