@@ -14,29 +14,22 @@ from import_export import exceptions, fields, resources, widgets
 from import_export.formats import base_formats
 from import_export.results import InvalidRow, Result, RowResult
 
+from core.spreadsheets import formula_escaped
 from people.models import Colleague
 from people.selectors import colleagues_with_current_role
 from training.models import TrainingRecord
 
 from .checks import CREATED, UNCHANGED, UPDATED
+from .checks import colleagues as colleague_checks
+from .checks import training as training_checks
 from .models import ImportKind, ImportSource
 from .services import STORED_PROBLEMS, import_batch_process, import_batch_start, preview_columns
 
-# OWASP's list: a cell starting with one of these is run as a formula by Excel,
-# LibreOffice or Google Sheets (=cmd|' /C calc'!A0, +, -, @, and tab/CR tricks).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 IMPORT_TYPES = {
     CREATED: RowResult.IMPORT_TYPE_NEW,
     UPDATED: RowResult.IMPORT_TYPE_UPDATE,
     UNCHANGED: RowResult.IMPORT_TYPE_SKIP,
 }
-
-
-def formula_escaped(value):
-    """A text cell a spreadsheet would run as a formula, made inert with a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 class SourceFile:
@@ -184,7 +177,7 @@ class TrainingRecordResource(BulkImportMixin, FormulaSafeExportMixin, resources.
     class Meta:
         model = TrainingRecord
         name = "Training records"
-        fields = ("employee_number", "course", "completed_on", "provider", "certificate", "notes")
+        fields = training_checks.COLUMN_ORDER
         export_order = fields
         import_id_fields = ("employee_number", "course", "completed_on")
 
@@ -215,18 +208,7 @@ class ColleagueResource(BulkImportMixin, FormulaSafeExportMixin, resources.Model
     class Meta:
         model = Colleague
         name = "Colleagues"
-        fields = (
-            "employee_number",
-            "first_name",
-            "last_name",
-            "email",
-            "role",
-            "team",
-            "manager",
-            "start_date",
-            "role_start_date",
-            "leaving_date",
-        )
+        fields = colleague_checks.COLUMN_ORDER
         export_order = fields
         import_id_fields = ("employee_number",)
 

@@ -62,9 +62,7 @@ def limits() -> dict:
 
 
 def preview_columns(kind: str) -> tuple[str, ...]:
-    return (
-        training_checks.PREVIEW_COLUMNS if kind == ImportKind.TRAINING else colleague_checks.PREVIEW_COLUMNS
-    )
+    return training_checks.COLUMN_ORDER if kind == ImportKind.TRAINING else colleague_checks.COLUMN_ORDER
 
 
 def file_columns(kind: str):

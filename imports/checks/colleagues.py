@@ -16,7 +16,8 @@ COLUMNS = Columns(
     required=("employee_number", "first_name", "last_name", "role", "team", "start_date"),
     optional=("email", "manager", "role_start_date", "leaving_date"),
 )
-PREVIEW_COLUMNS = (
+# The file's columns in CONTRACT.md's order: also the preview's and the export's.
+COLUMN_ORDER = (
     "employee_number",
     "first_name",
     "last_name",

@@ -160,4 +160,5 @@ def training_check(
     return plan
 
 
-PREVIEW_COLUMNS = ("employee_number", "course", "completed_on", *DETAILS)
+# The file's columns in CONTRACT.md's order: also the preview's and the export's.
+COLUMN_ORDER = ("employee_number", "course", "completed_on", *DETAILS)
