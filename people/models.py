@@ -4,6 +4,7 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from core.managers import natural_key_manager
+from imports.fields import import_batch_field
 
 
 class Role(models.Model):
@@ -28,19 +29,7 @@ class Team(models.Model):
     manager = models.ForeignKey(
         "Colleague", null=True, blank=True, on_delete=models.SET_NULL, related_name="managed_teams"
     )
-    import_batch = models.ForeignKey(
-        "imports.ImportBatch",
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.PROTECT,
-        # No database-level check: the batch is committed before any record names it
-        # and is never deleted, and the check would cost a row lock per imported record
-        # (a quarter of the time to load 100,000 rows).
-        db_constraint=False,
-        related_name="teams",
-        help_text="The import that last wrote this record.",
-    )
+    import_batch = import_batch_field("teams")
     history = HistoricalRecords()
 
     class Meta:
@@ -66,19 +55,7 @@ class Colleague(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="colleague"
     )
-    import_batch = models.ForeignKey(
-        "imports.ImportBatch",
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.PROTECT,
-        # No database-level check: the batch is committed before any record names it
-        # and is never deleted, and the check would cost a row lock per imported record
-        # (a quarter of the time to load 100,000 rows).
-        db_constraint=False,
-        related_name="colleagues",
-        help_text="The import that last wrote this record.",
-    )
+    import_batch = import_batch_field("colleagues")
     history = HistoricalRecords()
 
     class Meta:
@@ -112,19 +89,7 @@ class RoleAssignment(models.Model):
     colleague = models.ForeignKey(Colleague, on_delete=models.CASCADE, related_name="role_assignments")
     role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="assignments")
     started_on = models.DateField()
-    import_batch = models.ForeignKey(
-        "imports.ImportBatch",
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.PROTECT,
-        # No database-level check: the batch is committed before any record names it
-        # and is never deleted, and the check would cost a row lock per imported record
-        # (a quarter of the time to load 100,000 rows).
-        db_constraint=False,
-        related_name="role_assignments",
-        help_text="The import that last wrote this record.",
-    )
+    import_batch = import_batch_field("role_assignments")
     history = HistoricalRecords()
 
     class Meta:

@@ -4,6 +4,7 @@ from django.db.models import F, Q
 from simple_history.models import HistoricalRecords
 
 from core.managers import natural_key_manager
+from imports.fields import import_batch_field
 
 
 class CourseKind(models.TextChoices):
@@ -85,19 +86,7 @@ class TrainingRecord(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    import_batch = models.ForeignKey(
-        "imports.ImportBatch",
-        null=True,
-        blank=True,
-        editable=False,
-        on_delete=models.PROTECT,
-        # No database-level check: the batch is committed before any record names it
-        # and is never deleted, and the check would cost a row lock per imported record
-        # (a quarter of the time to load 100,000 rows).
-        db_constraint=False,
-        related_name="training_records",
-        help_text="The import that last wrote this record.",
-    )
+    import_batch = import_batch_field("training_records")
     history = HistoricalRecords()
 
     class Meta:
