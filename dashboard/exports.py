@@ -1,10 +1,4 @@
-"""CSV and XLSX downloads that a spreadsheet cannot turn into a formula.
-
-A name or note beginning with = + - @ (or a tab or carriage return) would be
-run as a formula by Excel or LibreOffice when HR opens the file (CSV
-injection, OWASP). Such text is written with a leading apostrophe, which
-spreadsheets show as plain text.
-"""
+"""CSV and XLSX downloads that a spreadsheet cannot turn into a formula (core.spreadsheets)."""
 
 from __future__ import annotations
 
@@ -18,15 +12,9 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+from core.spreadsheets import formula_escaped
+
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def cell_text(value) -> object:
-    """The value to write: text that could start a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _csv_value(value) -> object:
@@ -34,7 +22,7 @@ def _csv_value(value) -> object:
         return value.isoformat()
     if value is None:
         return ""
-    return cell_text(value)
+    return formula_escaped(value)
 
 
 class _Echo:
@@ -78,7 +66,7 @@ def xlsx_workbook(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence]]
 
 def _xlsx_cell(sheet, value):
     if isinstance(value, str):
-        cell = WriteOnlyCell(sheet, value=cell_text(value))
+        cell = WriteOnlyCell(sheet, value=formula_escaped(value))
         # openpyxl reads any string starting with "=" as a formula; force text.
         cell.data_type = "s"
         return cell

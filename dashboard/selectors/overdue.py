@@ -11,6 +11,8 @@ import datetime as dt
 
 from django.db.models import QuerySet
 
+from compliance.reports import REPORT_FIELDS
+
 from ..access import Scope
 from ..models import StatusSummary, SummaryRun
 from .evaluate import evaluate
@@ -29,16 +31,7 @@ ROW_FIELDS = (
     "valid_until",
 )
 # The columns of the compliance report (CONTRACT.md), so an export reads like the report.
-EXPORT_HEADER = (
-    "employee_number",
-    "name",
-    "team",
-    "role",
-    "requirement",
-    "status",
-    "due_date",
-    "valid_until",
-)
+EXPORT_HEADER = REPORT_FIELDS
 
 
 def summary_rows(filtered: QuerySet) -> QuerySet:

@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from compliance.models import Requirement
-from dashboard.exports import cell_text
+from core.spreadsheets import formula_escaped
 from dashboard.services import summary_rebuild
 from people.models import Role
 from tests.factories import ColleagueFactory
@@ -240,10 +240,10 @@ def test_exports_never_carry_a_formula(hr, org):
 
 
 def test_cell_text_leaves_ordinary_values_alone():
-    assert cell_text("Amira") == "Amira"
-    assert cell_text("O'Neil") == "O'Neil"
-    assert cell_text(42) == 42
-    assert cell_text("=1+1") == "'=1+1"
+    assert formula_escaped("Amira") == "Amira"
+    assert formula_escaped("O'Neil") == "O'Neil"
+    assert formula_escaped(42) == 42
+    assert formula_escaped("=1+1") == "'=1+1"
 
 
 def test_each_download_is_in_the_export_log(hr, org):

@@ -9,7 +9,8 @@ import pytest
 from django.urls import reverse
 from import_export.formats import base_formats
 
-from imports.resources import ColleagueResource, SourceFile, TrainingRecordResource, formula_escaped
+from core.spreadsheets import formula_escaped
+from imports.resources import ColleagueResource, SourceFile, TrainingRecordResource
 from tests.factories import ColleagueFactory, TrainingRecordFactory, UserFactory
 from training.models import Course
 

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from compliance.enums import Status
 from compliance.reports import REPORT_FIELDS, compliance_report_rows
-from dashboard.exports import cell_text
+from core.spreadsheets import formula_escaped
 from people.models import Team
 
 
@@ -39,4 +39,4 @@ class Command(BaseCommand):
         writer.writeheader()
         for row in rows:
             # HR opens this in a spreadsheet: a name like =HYPERLINK(...) must stay text (CSV injection).
-            writer.writerow({k: cell_text(v) for k, v in row.as_json().items()})
+            writer.writerow({k: formula_escaped(v) for k, v in row.as_json().items()})
