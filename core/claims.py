@@ -9,9 +9,10 @@ def claim_once(model, **key) -> object | None:
     The model's UniqueConstraint on the key fields is what makes this safe when
     a task runs twice or on two workers at once: exactly one INSERT wins (a
     second one waits for the first's transaction, then finds the key taken).
-    The reminders claim and send inside one transaction, committed after the
-    send, so a failed send or a killed worker leaves no claim behind and the
-    retry sends (reminders/services.py).
+    Callers claim and send inside one transaction, committed after the send
+    (`with transaction.atomic(): claim_once(...); send`), so a failed send or a
+    killed worker leaves no claim behind and the retry sends; only a kill
+    between the mail server's acceptance and the commit could send twice.
     """
     try:
         with transaction.atomic():

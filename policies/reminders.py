@@ -13,6 +13,7 @@ import datetime as dt
 import logging
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.urls import reverse
 
 from core.claims import claim_once
@@ -41,11 +42,6 @@ def review_reminders_send(*, day: dt.date) -> list[ReminderSent]:
         if stage is None:
             continue
         holder = policy.owner_post.holder
-        claim = claim_once(
-            ReviewReminder, policy=policy, review_date=review_date, stage=stage, sent_to=holder.email
-        )
-        if claim is None:
-            continue
         days_left = (review_date - day).days
         context = {
             "policy": policy,
@@ -59,10 +55,18 @@ def review_reminders_send(*, day: dt.date) -> list[ReminderSent]:
             "path": reverse("policies:detail", args=[policy.slug]),
         }
         try:
-            send_templated_mail(to=[holder.email], template="policies/email/review_reminder", context=context)
+            # Claim and send in one transaction, committed after the send (core.claims):
+            # a failed send, or a killed worker, leaves no claim, so the next run sends it.
+            with transaction.atomic():
+                claim = claim_once(
+                    ReviewReminder, policy=policy, review_date=review_date, stage=stage, sent_to=holder.email
+                )
+                if claim is None:
+                    continue
+                send_templated_mail(
+                    to=[holder.email], template="policies/email/review_reminder", context=context
+                )
         except Exception:
-            # Give the claim back so tomorrow's run (still in the same stage) can send it.
-            claim.delete()
             log.exception("review reminder for %s (%s) not sent", policy.slug, stage)
             continue
         log.info("review reminder sent: %s %s %s to %s", policy.slug, review_date, stage, holder.email)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 
+from django.db import transaction
 from django.urls import reverse
 
 from core.claims import claim_once
@@ -37,10 +38,11 @@ def _send_once(
     if not to:
         log.warning("No email address for %s: %s not sent", booking, kind)
         return False
-    claim = claim_once(BookingMessage, booking=booking, kind=kind, sequence=sequence)
-    if claim is None:
-        return False
-    try:
+    # Claim and send in one transaction, committed after the send (core.claims): a failed
+    # send, or a killed worker, leaves no claim, so the task's retry sends it.
+    with transaction.atomic():
+        if claim_once(BookingMessage, booking=booking, kind=kind, sequence=sequence) is None:
+            return False
         send_templated_mail(
             to=[to],
             template=f"programme/email/{template}",
@@ -52,9 +54,6 @@ def _send_once(
             },
             attachments=attachments,
         )
-    except Exception:
-        claim.delete()  # let a retry send it
-        raise
     return True
 
 
