@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import CaseType, Requirement, Waiver
+from .models import CaseType, Change, Requirement, Waiver
 
 
 @admin.register(CaseType)
@@ -48,3 +48,20 @@ class WaiverAdmin(SimpleHistoryAdmin):
         if not change:
             obj.recorded_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(Change)
+class ChangeAdmin(admin.ModelAdmin):
+    """Changes recorded by the triggers and not yet applied: normally empty within seconds.
+
+    Rows that stay here mean the worker's drain is failing (its error is on /readyz).
+    """
+
+    list_display = ("recorded_at", "colleague_id", "everyone", "source")
+    list_filter = ("everyone", "source")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Now
 from simple_history.models import HistoricalRecords
 
 from core.managers import natural_key_manager
@@ -120,3 +121,26 @@ class Waiver(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} of {self.requirement.code} for {self.colleague.employee_number}"
+
+
+class Change(models.Model):
+    """A write that may have moved a colleague's answers, waiting to be applied (`compliance.changes`).
+
+    Written only by database triggers, in the writer's own transaction; read
+    and deleted only by `changes_drain`. No foreign key: a colleague erased
+    since still needs their figures taken out.
+    """
+
+    id = models.BigAutoField(primary_key=True)
+    colleague_id = models.BigIntegerField(null=True)
+    # A change to the catalogue (requirements, courses, roles...): anyone's answer may move.
+    everyone = models.BooleanField(db_default=False)
+    source = models.CharField(max_length=63, help_text="The table written to.")
+    recorded_at = models.DateTimeField(db_default=Now())
+
+    class Meta:
+        indexes = [models.Index(fields=["colleague_id"], name="change_colleague")]
+
+    def __str__(self):
+        who = "everyone" if self.everyone else f"colleague {self.colleague_id}"
+        return f"{who} ({self.source})"

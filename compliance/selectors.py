@@ -91,9 +91,9 @@ def catalogue_cached() -> engine.Catalogue:
     """The catalogue, loaded at most once every COMPLIANCE_CATALOGUE_CACHE_SECONDS per process.
 
     For the API's hot path: seven queries per request would cost more than
-    the answer. A change made in this process (the admin, a fixture) forgets
-    it at once (`catalogue_forget`, connected to the catalogue's models); other
-    processes see it within the cache's lifetime.
+    the answer. A drain of changes (`compliance.changes`) forgets it in the
+    draining process at once; other processes see an edit within the cache's
+    lifetime.
     """
     global _memo
     now = time.monotonic()
@@ -106,6 +106,12 @@ def catalogue_cached() -> engine.Catalogue:
 def catalogue_forget(**kwargs) -> None:
     global _memo
     _memo = None
+
+
+def catalogue_forget_on_change(changes) -> None:
+    """Subscriber of `compliance.changes`: a catalogue table was written."""
+    if changes.everyone:
+        catalogue_forget()
 
 
 def _rows(queryset) -> list[tuple]:

@@ -307,6 +307,19 @@ CELERY_BEAT_SCHEDULE |= {
         "schedule": crontab(hour=3, minute=10),
     },
 }
+# Issue 15: derived state follows every write (compliance/changes.py). The worker applies
+# what the database triggers recorded every few seconds; a page reading derived figures
+# applies them itself when at most CHANGES_READER_LIMIT colleagues wait, and otherwise
+# says what is still being worked out. /readyz reports changes older than CHANGES_STALE_SECONDS.
+CHANGES_DRAIN_SECONDS = env.float("CHANGES_DRAIN_SECONDS", default=5.0)
+CHANGES_READER_LIMIT = env.int("CHANGES_READER_LIMIT", default=200)
+CHANGES_STALE_SECONDS = env.int("CHANGES_STALE_SECONDS", default=300)
+# Above this many colleagues changed at once, the summary is rebuilt whole (cheaper than a refresh).
+SUMMARY_REBUILD_ABOVE_COLLEAGUES = env.int("SUMMARY_REBUILD_ABOVE_COLLEAGUES", default=5000)
+CELERY_BEAT_SCHEDULE["compliance-changes-apply"] = {
+    "task": "compliance.tasks.changes_apply",
+    "schedule": CHANGES_DRAIN_SECONDS,
+}
 # Reminders: a stage missed (worker down, date newly known) is still sent this many days late, no later.
 REMINDERS_CATCH_UP_DAYS = env.int("REMINDERS_CATCH_UP_DAYS", default=3)
 

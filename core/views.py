@@ -1,5 +1,7 @@
 """Health endpoints for load balancers and orchestrators: no authentication, no data."""
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
@@ -43,11 +45,32 @@ def _broker() -> tuple[bool, str]:
     return True, "ok"
 
 
+# Checks an app adds (core imports no app): name -> callable returning (ok, message). They are
+# reported, and make the status "degraded", but never take the process out of service: a late
+# background job is no reason to stop answering.
+REPORTED_CHECKS: dict[str, Callable[[], tuple[bool, str]]] = {}
+
+
+def readiness_report(name: str, check: Callable[[], tuple[bool, str]]) -> None:
+    REPORTED_CHECKS[name] = check
+
+
 @require_GET
 @never_cache
 def readyz(request):
     """Ready to serve: the database answers with every migration applied, and the broker answers."""
     checks = {"database": _database(), "broker": _broker()}
     ready = all(ok for ok, _ in checks.values())
-    body = {"status": "ok" if ready else "unavailable", "checks": {k: v for k, (_, v) in checks.items()}}
+    reported = {}
+    if ready:
+        for name, check in REPORTED_CHECKS.items():
+            try:
+                reported[name] = check()
+            except Exception as exc:
+                reported[name] = (False, f"check failed: {type(exc).__name__}")
+    status = "ok" if all(ok for ok, _ in reported.values()) else "degraded"
+    body = {
+        "status": status if ready else "unavailable",
+        "checks": {k: v for k, (_, v) in (checks | reported).items()},
+    }
     return JsonResponse(body, status=200 if ready else 503)

@@ -7,6 +7,8 @@ class DashboardConfig(AppConfig):
     verbose_name = "Managers' dashboard"
 
     def ready(self):
-        from . import signals
+        from compliance.changes import subscribe
 
-        signals.connect()
+        from .services import summary_apply_changes
+
+        subscribe("dashboard summary", summary_apply_changes)

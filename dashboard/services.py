@@ -10,10 +10,12 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from compliance.changes import ChangeSet
 from compliance.models import CaseType
 from core.dates import add_months
 from core.db import transaction_lock
@@ -175,7 +177,7 @@ def summary_refresh_colleagues(*, colleague_ids: Iterable[int]) -> int:
 
     Answers for the date of the latest rebuild, so one summary never mixes
     two dates; nothing to do before the first rebuild. Returns the number of
-    colleagues refreshed.
+    colleagues refreshed. A fixed number of queries, however many colleagues.
     """
     ids = sorted(set(colleague_ids))
     if not ids:
@@ -187,17 +189,39 @@ def summary_refresh_colleagues(*, colleague_ids: Iterable[int]) -> int:
     colleagues = Colleague.objects.filter(pk__in=ids)
     evaluation = evaluate(colleagues, run.computed_for)
     statuses, eligibility = _summary_rows(evaluation, colleagues)
-    # The teams the colleagues were in and are in now: a move changes both.
-    teams = set(StatusSummary.objects.filter(colleague_id__in=ids).values_list("team_id", flat=True))
-    teams |= set(EligibilitySummary.objects.filter(colleague_id__in=ids).values_list("team_id", flat=True))
-    teams |= {row.team_id for row in statuses} | {row.team_id for row in eligibility}
+    # The teams the colleagues were in and are in now: a move changes both. A
+    # colleague erased since has no rows left to say which team was theirs, so
+    # then every team is added up again.
+    current = dict(colleagues.values_list("pk", "team_id"))
+    teams: set[int | None] | None = None
+    if len(current) == len(ids):
+        teams = set(current.values())
+        teams |= set(StatusSummary.objects.filter(colleague_id__in=ids).values_list("team_id", flat=True))
+        teams |= set(
+            EligibilitySummary.objects.filter(colleague_id__in=ids).values_list("team_id", flat=True)
+        )
     StatusSummary.objects.filter(colleague_id__in=ids).delete()
     EligibilitySummary.objects.filter(colleague_id__in=ids).delete()
-    StatusSummary.objects.bulk_create(statuses)
-    EligibilitySummary.objects.bulk_create(eligibility)
+    StatusSummary.objects.bulk_create(statuses, batch_size=5000)
+    EligibilitySummary.objects.bulk_create(eligibility, batch_size=5000)
     _team_summaries_replace(teams)
     SummaryRun.objects.filter(pk=run.pk).update(last_change_at=timezone.now())
     return len(ids)
+
+
+def summary_apply_changes(changes: ChangeSet) -> None:
+    """Subscriber of `compliance.changes`: the stored summary follows every drained change.
+
+    Before the first rebuild there is no summary (pages work their figures
+    out live). A change to the catalogue, or to more colleagues than a refresh
+    is worth, rebuilds the whole summary for today instead.
+    """
+    if not SummaryRun.objects.exists():
+        return
+    if changes.everyone or len(changes.colleague_ids) > settings.SUMMARY_REBUILD_ABOVE_COLLEAGUES:
+        summary_rebuild(day=timezone.localdate(), snapshot=False)
+    else:
+        summary_refresh_colleagues(colleague_ids=changes.colleague_ids)
 
 
 def month_ends(until: dt.date, months: int) -> list[dt.date]:

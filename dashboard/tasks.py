@@ -14,12 +14,16 @@ def summary_nightly() -> dict:
 
 
 @shared_task
-def summary_refresh_colleagues(colleague_ids: list[int]) -> int:
-    return services.summary_refresh_colleagues(colleague_ids=colleague_ids)
-
-
-@shared_task
 def summary_rebuild() -> dict:
     """A full rebuild for today without a snapshot (HR asked, or the catalogue changed)."""
     run = services.summary_rebuild(day=timezone.localdate(), snapshot=False)
     return {"computed_for": run.computed_for.isoformat(), "colleagues": run.colleagues}
+
+
+def summary_rebuild_soon() -> None:
+    """Ask for today's figures once (per process, per ten minutes) however many pages notice they are late."""
+    from django.core.cache import cache
+    from django.db import transaction
+
+    if cache.add("dashboard-summary-rebuild-asked", True, timeout=600):
+        transaction.on_commit(summary_rebuild.delay)

@@ -37,8 +37,8 @@ from .selectors.kpi import Quarter, quarterly_kpi, recent_quarters
 from .selectors.matrix import training_matrix
 from .selectors.overdue import EXPORT_HEADER, export_values, overdue_rows, summary_base
 from .selectors.summary import latest_run
-from .signals import summary_rebuild_soon
 from .tables import OverdueTable
+from .tasks import summary_rebuild_soon
 
 TEAMS_PER_PAGE = 25
 ROWS_PER_PAGE = 25
@@ -50,8 +50,10 @@ def bad_request(request, *forms) -> HttpResponse:
     return render(request, "dashboard/bad_request.html", {"errors": errors}, status=400)
 
 
-def _day_context(day, today, computed_at=None, source=None, waiting=False):
+def _day_context(day, today, computed_at=None, source=None, waiting=False, run=None):
     return {
+        # Changes to records not yet in the stored figures this page shows (compliance.changes).
+        "changes_waiting": getattr(run, "waiting", None) if source == "summary" else None,
         "day": day,
         "today": today,
         "past": day < today and not waiting,
@@ -122,7 +124,7 @@ def home(request):
             "chart": chart,
             "everyone": scope.everyone,
             "rebuilds": rebuilds_figures(user),
-            **_day_context(day, today, figures.computed_at, figures.source, waiting),
+            **_day_context(day, today, figures.computed_at, figures.source, waiting, run),
         },
     )
 
@@ -165,6 +167,7 @@ def overdue(request):
                 max(filter(None, (run.finished_at, run.last_change_at))) if run else timezone.now(),
                 "summary" if run else "live",
                 waiting,
+                run,
             ),
         },
     )

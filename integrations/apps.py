@@ -6,4 +6,8 @@ class IntegrationsConfig(AppConfig):
     verbose_name = "Case system integration"
 
     def ready(self):
-        from . import signals  # noqa: F401 - connects the change-event receivers
+        from compliance.changes import subscribe
+
+        from .webhooks import eligibility_changes_apply
+
+        subscribe("webhook events", eligibility_changes_apply)

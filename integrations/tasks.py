@@ -22,13 +22,6 @@ def webhook_deliver(self, delivery_id: int) -> str:
 
 
 @shared_task
-def eligibility_changes_check(colleague_ids: list[int]) -> int:
-    from .webhooks import eligibility_changes_detect
-
-    return eligibility_changes_detect(colleague_ids=colleague_ids)
-
-
-@shared_task
 def eligibility_changes_daily() -> int:
     """Date-driven changes: a due date passing, an induction year ending, a leaver's last day."""
     from .webhooks import eligibility_changes_detect

@@ -13,7 +13,6 @@ import datetime as dt
 import hashlib
 import hmac
 import json
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -207,36 +206,6 @@ def webhook_delivery_attempt(*, delivery_id: int) -> DeliveryStatus:
     return status
 
 
-class _Batch:
-    """The colleagues saved in one transaction: checked together, once, after it commits."""
-
-    def __init__(self, ids):
-        self.ids = set(ids)
-
-    def __call__(self):
-        from .tasks import eligibility_changes_check
-
-        eligibility_changes_check.delay(sorted(self.ids))
-
-
-_local = threading.local()
-
-
-def eligibility_changes_check_soon(colleague_ids, using: str = "default") -> None:
-    """Check these colleagues for changes once the current transaction commits (a Celery task).
-
-    A transaction that saves a thousand rows queues one check, not a thousand;
-    if it rolls back, Django drops the callback and the next save starts anew.
-    """
-    connection = transaction.get_connection(using)
-    batch = getattr(_local, "batch", None)
-    if (
-        connection.in_atomic_block
-        and batch is not None
-        and any(entry[1] is batch for entry in connection.run_on_commit)
-    ):
-        batch.ids.update(colleague_ids)
-        return
-    batch = _Batch(colleague_ids)
-    _local.batch = batch if connection.in_atomic_block else None
-    transaction.on_commit(batch, using=using)
+def eligibility_changes_apply(changes) -> None:
+    """Subscriber of `compliance.changes`: queue the events a drained change set causes, once each."""
+    eligibility_changes_detect(colleague_ids=None if changes.everyone else sorted(changes.colleague_ids))

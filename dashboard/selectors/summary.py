@@ -11,6 +11,7 @@ import datetime as dt
 
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
+from compliance.changes import changes_bring_current
 from compliance.enums import Status
 from compliance.models import CaseType, Requirement
 from people.models import Team
@@ -20,7 +21,18 @@ from .figures import DROP_OUT_LIMIT, DropOut, Figures, TeamFigures
 
 
 def latest_run() -> SummaryRun | None:
-    return SummaryRun.objects.order_by("-finished_at").first()
+    """The latest rebuild of the summary, with every change waiting brought in first if it can be.
+
+    Every reader of the stored summary comes through here, so a page read
+    after a write shows it (`changes_bring_current`). What could not be
+    brought in now (a large import, a catalogue edit: the worker's job) is
+    on `run.waiting`, for the page to say which figures are still coming.
+    """
+    waiting = changes_bring_current()
+    run = SummaryRun.objects.order_by("-finished_at").first()
+    if run is not None:
+        run.waiting = waiting
+    return run
 
 
 def scoped(queryset: QuerySet, colleagues: QuerySet | None, team_id: int | None = None) -> QuerySet:

@@ -11,6 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 import time_machine
 
+from compliance.changes import changes_drain
 from compliance.models import CaseType
 from integrations import webhooks
 from integrations.enums import DeliveryStatus
@@ -114,23 +115,12 @@ def test_nothing_is_tracked_without_a_webhook(spec_people):
     assert EligibilityState.objects.count() == 0
 
 
-@pytest.fixture
-def commit(django_capture_on_commit_callbacks):
-    """Run what the next saves queue for after commit, as a real commit would.
-
-    The test's own transaction never commits: saves made while setting it up
-    queued a check that belongs to that transaction, so start a fresh batch.
-    """
-    webhooks._local.batch = None
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
 @pytest.mark.django_db
-def test_a_saved_training_record_sends_an_event(hook, spec_people, commit):
+def test_a_saved_training_record_sends_an_event(hook, spec_people):
     with london("2026-05-01"):
-        eligibility_changes_detect()
-        with commit():
-            record(spec_people["B"], "HC-REFRESHER", "2026-05-01")
+        changes_drain()  # the set-up's writes: the baseline, no event
+        record(spec_people["B"], "HC-REFRESHER", "2026-05-01")
+        changes_drain()  # as the worker does every few seconds
 
     delivery = WebhookDelivery.objects.get()
     assert delivery.payload["previous"] == {"eligible": False, "supervision_required": False}
@@ -139,11 +129,11 @@ def test_a_saved_training_record_sends_an_event(hook, spec_people, commit):
 
 
 @pytest.mark.django_db
-def test_an_approved_waiver_sends_an_event(hook, spec_people, commit):
+def test_an_approved_waiver_sends_an_event(hook, spec_people):
     with london("2026-05-01"):
-        eligibility_changes_detect()
-        with commit():
-            exemption(spec_people["B"], "HATE-REFRESHER", starts="2026-05-01")
+        changes_drain()
+        exemption(spec_people["B"], "HATE-REFRESHER", starts="2026-05-01")
+        changes_drain()
 
     assert WebhookDelivery.objects.get().payload["eligibility"]["reasons"] == [
         {"code": "exempt", "requirement": "HATE-REFRESHER", "due_date": None}
@@ -208,15 +198,9 @@ def wait_for(condition, seconds=60):
     return False
 
 
-@pytest.fixture
-def no_background_checks(monkeypatch):
-    """Saves made to set a test up would queue checks of today's answers on the worker, racing the test's own."""
-    monkeypatch.setattr("integrations.signals.eligibility_changes_check_soon", lambda *a, **k: None)
-
-
 @pytest.mark.worker
 def test_change_is_delivered_signed_and_retried_by_the_worker(
-    no_background_checks, celery_worker, spec_people
+    celery_worker, spec_people
 ):
     client = ApiClient.objects.create(name="case-system", token_hash="h" * 64, token_prefix="h")
     with Receiver([500]) as receiver:
@@ -250,7 +234,7 @@ def test_change_is_delivered_signed_and_retried_by_the_worker(
 
 
 @pytest.mark.worker
-def test_delivery_gives_up_after_the_last_attempt(no_background_checks, celery_worker, spec_people, settings):
+def test_delivery_gives_up_after_the_last_attempt(celery_worker, spec_people, settings):
     client = ApiClient.objects.create(name="case-system", token_hash="g" * 64, token_prefix="g")
     hook = webhook_register(
         client=client, url="http://127.0.0.1:9/nothing-listens-here", case_type=CaseType.objects.get()
