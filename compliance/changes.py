@@ -291,9 +291,16 @@ class Waiting:
 
 def changes_waiting(limit: int | None = None) -> Waiting:
     """How many colleagues' changes wait (counted up to `limit`), in one query."""
+    from django.db.models import F
+
     from .models import Change
 
-    rows = Change.objects.order_by().values_list("colleague_id", flat=True).distinct()
+    # NULL (everyone) first, so a limit never cuts it off.
+    rows = (
+        Change.objects.order_by(F("colleague_id").asc(nulls_first=True))
+        .values_list("colleague_id", flat=True)
+        .distinct()
+    )
     ids = list(rows if limit is None else rows[:limit])
     return Waiting(colleagues=sum(1 for pk in ids if pk is not None), everyone=None in ids)
 

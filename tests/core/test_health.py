@@ -31,7 +31,7 @@ def test_readyz_ready_with_database_and_real_redis(client, broker):
     response = client.get("/readyz")
     assert (response.status_code, response.json()) == (
         200,
-        {"status": "ok", "checks": {"database": "ok", "broker": "ok"}},
+        {"status": "ok", "checks": {"database": "ok", "broker": "ok", "changes": "ok"}},
     )
 
 
