@@ -9,6 +9,7 @@ door gives the same answer for the same date.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
@@ -152,7 +153,11 @@ class ColleagueFacts:
     colleague_id: int | None = None
 
     def active_on(self, day: dt.date) -> bool:
+        # The leaving date is the colleague's last working day: still active on it.
         return self.start_date <= day and (self.leaving_date is None or day <= self.leaving_date)
+
+    def left_before(self, day: dt.date) -> bool:
+        return self.leaving_date is not None and self.leaving_date < day
 
     def role_on(self, day: dt.date) -> RoleSpell | None:
         current = None
@@ -269,6 +274,23 @@ def colleague_statuses(
         requirement_status(rule, facts, spell.started_on, catalogue, day, warning_days, courses)
         for rule, courses in catalogue.applicable(spell.role, day)
     ]
+
+
+def dues_to_meet(facts: ColleagueFacts, statuses: Iterable[RequirementStatus]) -> Iterator[RequirementStatus]:
+    """The statuses that still ask for training by a date: what reminders, digests, feeds and plans list.
+
+    A qualification already held has no due date, and an exempt requirement
+    asks for nothing. A due date after the colleague's known leaving date asks
+    for nothing either (they will have gone by then), unless it has already
+    passed: overdue training is still owed while they work here.
+    """
+    leaving = facts.leaving_date
+    for s in statuses:
+        if s.due_date is None or s.status == Status.EXEMPT:
+            continue
+        if leaving is not None and s.due_date > leaving and s.status != Status.OVERDUE:
+            continue
+        yield s
 
 
 def eligibility(

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
+from compliance.queries import left_before
 from compliance.selectors import ColleagueCompliance, catalogue_load, compliance_on
 from core.access import AccessGroup, colleagues_for
 from core.models import CalendarFeed, CalendarFeedKind
@@ -56,7 +57,7 @@ def digest_recipients(*, day: dt.date) -> list[int]:
     return list(
         get_user_model()
         .objects.filter(is_active=True, groups__name=AccessGroup.MANAGER)
-        .exclude(colleague__leaving_date__lt=day)
+        .exclude(left_before(day, through="colleague__"))
         .filter(~Q(email="") | Q(colleague__email__gt=""))
         .order_by("pk")
         .values_list("pk", flat=True)
