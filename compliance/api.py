@@ -17,7 +17,6 @@ from rest_framework import exceptions, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
-from core.access import colleagues_for
 from integrations.enums import Scope
 from integrations.rest import (
     BAD_PARAMETER,
@@ -30,6 +29,7 @@ from integrations.rest import (
     error,
 )
 from integrations.services import api_client_forget, api_client_still_live, decision_log_record
+from people.access import colleagues_for
 from people.models import Team
 
 from . import selectors

@@ -93,7 +93,7 @@ class SpreadsheetImportExportMixin(ImportExportMixin):
         """The message is given by process_result, in CONTRACT.md's words."""
 
     def get_export_queryset(self, request):
-        from core.access import colleagues_for
+        from people.access import colleagues_for
 
         queryset = super().get_export_queryset(request)
         scope = colleagues_for(request.user)

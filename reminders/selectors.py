@@ -10,8 +10,9 @@ from django.db.models import Q
 
 from compliance.queries import left_before
 from compliance.selectors import ColleagueCompliance, catalogue_load, compliance_on
-from core.access import AccessGroup, colleagues_for
+from core.access import AccessGroup
 from core.models import CalendarFeed, CalendarFeedKind
+from people.access import colleagues_for
 from people.models import Colleague
 
 from .models import Reminder
@@ -66,7 +67,7 @@ def digest_recipients(*, day: dt.date) -> list[int]:
 
 
 def team_compliance(*, user, day: dt.date, include_self: bool = True) -> list[ColleagueCompliance]:
-    """The statuses on `day` of everyone `user` may see (core.access.colleagues_for)."""
+    """The statuses on `day` of everyone `user` may see (people.access.colleagues_for)."""
     scope = colleagues_for(user)
     if not include_self:
         scope = scope.exclude(user=user)

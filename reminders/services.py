@@ -150,7 +150,7 @@ def manager_digest_send(*, user_id: int, day: dt.date) -> bool:
     """Email a manager this week's digest of their teams, unless it went already; True if sent.
 
     The teams are exactly what the manager sees on their pages
-    (`core.access.colleagues_for`), less the manager themself (their own
+    (`people.access.colleagues_for`), less the manager themself (their own
     reminders come to them directly). A week with nobody overdue or due soon
     sends nothing.
     """
