@@ -1,4 +1,4 @@
-"""The compliance engine: SPEC.md 3 and 4 as pure functions over plain data.
+"""The compliance engine: docs/rules.md §3 and §4 as pure functions over plain data.
 
 Nothing here touches the database or asks for today's date. The selector in
 `compliance.selectors` loads `ColleagueFacts` and a `Catalogue`; the pages, the
@@ -213,7 +213,7 @@ def requirement_status(
     warning_days: int,
     courses: frozenset[str] | None = None,
 ) -> RequirementStatus:
-    """SPEC.md 3 for one requirement that applies to the colleague's role on `day`."""
+    """docs/rules.md §3 for one requirement that applies to the colleague's role on `day`."""
     waivers = [w for w in facts.waivers if w.requirement == rule.code] if facts.waivers else []
     for waiver in waivers:
         if waiver.exempts_on(day):
@@ -301,7 +301,7 @@ def eligibility(
     day: dt.date,
     warning_days: int,
 ) -> Eligibility:
-    """SPEC.md 4: may this officer be assigned a case of `case_type` on `day`, and why."""
+    """docs/rules.md §4: may this officer be assigned a case of `case_type` on `day`, and why."""
 
     def refuse(code: str, requirements: tuple[RequirementStatus, ...] = ()) -> Eligibility:
         return Eligibility(

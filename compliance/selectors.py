@@ -439,7 +439,7 @@ def eligibility_for(
     catalogue: engine.Catalogue | None = None,
     colleagues: QuerySet[Colleague] | None = None,
 ) -> list[engine.Eligibility]:
-    """SPEC.md 4 for each number, in the order asked; unknown numbers answer `unknown_employee`.
+    """docs/rules.md §4 for each number, in the order asked; unknown numbers answer `unknown_employee`.
 
     `colleagues` limits who can be found (a person's scope, `colleagues_for`);
     a number outside it answers `unknown_employee` too, so a scope never
@@ -479,7 +479,7 @@ def eligibility_candidates(
 def eligibility_of_rows(
     rows: list[tuple], rule: engine.CaseTypeRule, day: dt.date, catalogue: engine.Catalogue, id_filter=None
 ) -> list[engine.Eligibility]:
-    """SPEC.md 4 for colleague rows from `eligibility_candidates`, in their order (3 queries)."""
+    """docs/rules.md §4 for colleague rows from `eligibility_candidates`, in their order (3 queries)."""
     window = warning_days()
     with gc_paused():
         facts = _facts_for_rows(rows, [r[0] for r in rows] if id_filter is None else id_filter)

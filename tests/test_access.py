@@ -348,7 +348,7 @@ ROWS = [
         kwargs={"employee_number": "S1"},
         query={"case_type": "hate_crime"},
     ),
-    # The register names posts, not people: every signed-in person may read it (CONTRACT.md).
+    # The register names posts, not people: every signed-in person may read it (docs/rules.md §6).
     Row("api-policies", API_SIGNED_IN),
     # Webhooks belong to machine clients: people are refused.
     Row("api-webhooks", answers(403, anonymous=401)),
