@@ -277,7 +277,8 @@ def colleague_statuses(
 
 
 def dues_to_meet(facts: ColleagueFacts, statuses: Iterable[RequirementStatus]) -> Iterator[RequirementStatus]:
-    """The statuses that still ask for training by a date: what reminders, digests, feeds and plans list.
+    """The statuses that still ask for training by a date (docs/rules.md §3.5): what reminders, digests,
+    feeds and plans list.
 
     A qualification already held has no due date, and an exempt requirement
     asks for nothing. A due date after the colleague's known leaving date asks

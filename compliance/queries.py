@@ -4,12 +4,12 @@ Each function here is the query form of one pure function in
 `compliance.engine`, and `tests/compliance/test_queries.py` holds the pair
 equal on one table of dates (month ends, 29 February, leaving on the day):
 
-| here                  | the engine                     | docs/rules.md |
-|-----------------------|--------------------------------|---------------|
-| `active_on`           | `ColleagueFacts.active_on`     | 2 Dates       |
-| `left_before`         | `ColleagueFacts.left_before`   | 2 Dates       |
-| `role_on`             | `ColleagueFacts.role_on`       | 2 Dates       |
-| `in_force_on`         | `RequirementRule.in_force_on`  | 1 Requirements |
+| here                  | the engine                     | rule              |
+|-----------------------|--------------------------------|-------------------|
+| `active_on`           | `ColleagueFacts.active_on`     | docs/rules.md §2  |
+| `left_before`         | `ColleagueFacts.left_before`   | docs/rules.md §2  |
+| `role_on`             | `ColleagueFacts.role_on`       | docs/rules.md §2  |
+| `in_force_on`         | `RequirementRule.in_force_on`  | docs/rules.md §1  |
 
 Anything that asks "who is active", "which role then" or "which requirements
 then" in SQL uses these, so a change to the rule is one change here and one in
