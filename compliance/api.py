@@ -1,4 +1,4 @@
-"""`/api/v1/eligibility/`: may this officer take a case of this type on this date, and why (SPEC.md 4).
+"""`/api/v1/eligibility/`: may this officer take a case of this type on this date, and why (docs/rules.md §4).
 
 Thin views: parse the parameters, ask the one engine through the selectors,
 write the answers. Machine clients' answers go to the decision log.
@@ -17,7 +17,6 @@ from rest_framework import exceptions, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
-from core.access import colleagues_for
 from integrations.enums import Scope
 from integrations.rest import (
     BAD_PARAMETER,
@@ -30,6 +29,7 @@ from integrations.rest import (
     error,
 )
 from integrations.services import api_client_forget, api_client_still_live, decision_log_record
+from people.access import colleagues_for
 from people.models import Team
 
 from . import selectors
@@ -139,7 +139,7 @@ class EligibilityDetailView(ApiView):
         operation_id="eligibility_retrieve",
         summary="May this officer take a case of this type?",
         description=(
-            "The answer of the compliance engine (SPEC.md 4) for one colleague on one date, with reasons, "
+            "The answer of the compliance engine (docs/rules.md §4) for one colleague on one date, with reasons, "
             "`eligible_until` and the status of every gating requirement."
         ),
         parameters=[

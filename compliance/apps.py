@@ -6,6 +6,7 @@ from django.db.models.signals import post_migrate
 class ComplianceConfig(AppConfig):
     name = "compliance"
     verbose_name = "Compliance"
+    hr_records = True  # HR edits its records by hand (core.access.groups_ensure)
 
     def ready(self):
         from core.views import readiness_report

@@ -1,4 +1,4 @@
-"""The compliance engine: SPEC.md 3 and 4 as pure functions over plain data.
+"""The compliance engine: docs/rules.md §3 and §4 as pure functions over plain data.
 
 Nothing here touches the database or asks for today's date. The selector in
 `compliance.selectors` loads `ColleagueFacts` and a `Catalogue`; the pages, the
@@ -9,6 +9,7 @@ door gives the same answer for the same date.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
@@ -152,7 +153,11 @@ class ColleagueFacts:
     colleague_id: int | None = None
 
     def active_on(self, day: dt.date) -> bool:
+        # The leaving date is the colleague's last working day: still active on it.
         return self.start_date <= day and (self.leaving_date is None or day <= self.leaving_date)
+
+    def left_before(self, day: dt.date) -> bool:
+        return self.leaving_date is not None and self.leaving_date < day
 
     def role_on(self, day: dt.date) -> RoleSpell | None:
         current = None
@@ -208,7 +213,7 @@ def requirement_status(
     warning_days: int,
     courses: frozenset[str] | None = None,
 ) -> RequirementStatus:
-    """SPEC.md 3 for one requirement that applies to the colleague's role on `day`."""
+    """docs/rules.md §3 for one requirement that applies to the colleague's role on `day`."""
     waivers = [w for w in facts.waivers if w.requirement == rule.code] if facts.waivers else []
     for waiver in waivers:
         if waiver.exempts_on(day):
@@ -271,6 +276,24 @@ def colleague_statuses(
     ]
 
 
+def dues_to_meet(facts: ColleagueFacts, statuses: Iterable[RequirementStatus]) -> Iterator[RequirementStatus]:
+    """The statuses that still ask for training by a date (docs/rules.md §3.5): what reminders, digests,
+    feeds and plans list.
+
+    A qualification already held has no due date, and an exempt requirement
+    asks for nothing. A due date after the colleague's known leaving date asks
+    for nothing either (they will have gone by then), unless it has already
+    passed: overdue training is still owed while they work here.
+    """
+    leaving = facts.leaving_date
+    for s in statuses:
+        if s.due_date is None or s.status == Status.EXEMPT:
+            continue
+        if leaving is not None and s.due_date > leaving and s.status != Status.OVERDUE:
+            continue
+        yield s
+
+
 def eligibility(
     facts: ColleagueFacts | None,
     employee_number: str,
@@ -279,7 +302,7 @@ def eligibility(
     day: dt.date,
     warning_days: int,
 ) -> Eligibility:
-    """SPEC.md 4: may this officer be assigned a case of `case_type` on `day`, and why."""
+    """docs/rules.md §4: may this officer be assigned a case of `case_type` on `day`, and why."""
 
     def refuse(code: str, requirements: tuple[RequirementStatus, ...] = ()) -> Eligibility:
         return Eligibility(

@@ -2,7 +2,7 @@ from django.db import models
 
 
 class Status(models.TextChoices):
-    """SPEC.md 3: the status of one requirement for one colleague on one date."""
+    """docs/rules.md §3: the status of one requirement for one colleague on one date."""
 
     COMPLIANT = "compliant", "Compliant"
     DUE_SOON = "due_soon", "Due soon"
@@ -26,7 +26,7 @@ STATUS_SEVERITY = {
 
 
 class Reason(models.TextChoices):
-    """SPEC.md 4 and CONTRACT.md: why an officer is (or is not) eligible."""
+    """docs/rules.md §4 and docs/interfaces.md §4.2: why an officer is (or is not) eligible."""
 
     UNKNOWN_EMPLOYEE = "unknown_employee", "Unknown employee"
     INACTIVE = "inactive", "Not active on the date"

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, connections
-from django.db.models import CharField, DateField, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import CharField, DateField, F, Q, QuerySet, Value
 from django.db.models.functions import Cast
 
 from core.db import prepared_cursor
@@ -25,7 +25,7 @@ from core.perf import gc_paused
 from people.models import Colleague, Role, RoleAssignment
 from training.models import Course, Equivalence, TrainingRecord
 
-from . import engine
+from . import engine, queries
 from .models import CaseType, Requirement, Waiver
 
 
@@ -439,7 +439,7 @@ def eligibility_for(
     catalogue: engine.Catalogue | None = None,
     colleagues: QuerySet[Colleague] | None = None,
 ) -> list[engine.Eligibility]:
-    """SPEC.md 4 for each number, in the order asked; unknown numbers answer `unknown_employee`.
+    """docs/rules.md §4 for each number, in the order asked; unknown numbers answer `unknown_employee`.
 
     `colleagues` limits who can be found (a person's scope, `colleagues_for`);
     a number outside it answers `unknown_employee` too, so a scope never
@@ -460,18 +460,13 @@ def eligibility_candidates(
 ) -> QuerySet[Colleague]:
     """Colleagues active on `day` whose role that day the case type admits, as a case system lists them.
 
-    The role on a day is the latest assignment started on or before it, as in
-    `ColleagueFacts.role_on`, so the engine never answers `inactive` or
+    "Active" and "the role that day" are the engine's own checks in SQL
+    (`compliance.queries`), so the engine never answers `inactive` or
     `role_not_permitted` for anyone listed here.
     """
-    role_then = (
-        RoleAssignment.objects.filter(colleague=OuterRef("pk"), started_on__lte=day)
-        .order_by("-started_on")
-        .values("role__code")[:1]
-    )
     found = (
-        colleagues.filter(Q(start_date__lte=day), Q(leaving_date__isnull=True) | Q(leaving_date__gte=day))
-        .annotate(role_then=Subquery(role_then))
+        colleagues.filter(queries.active_on(day))
+        .annotate(role_then=queries.role_on(day))
         .filter(role_then__in=sorted(rule.roles))
     )
     if team is not None:
@@ -484,7 +479,7 @@ def eligibility_candidates(
 def eligibility_of_rows(
     rows: list[tuple], rule: engine.CaseTypeRule, day: dt.date, catalogue: engine.Catalogue, id_filter=None
 ) -> list[engine.Eligibility]:
-    """SPEC.md 4 for colleague rows from `eligibility_candidates`, in their order (3 queries)."""
+    """docs/rules.md §4 for colleague rows from `eligibility_candidates`, in their order (3 queries)."""
     window = warning_days()
     with gc_paused():
         facts = _facts_for_rows(rows, [r[0] for r in rows] if id_filter is None else id_filter)

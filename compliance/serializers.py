@@ -1,4 +1,4 @@
-"""The eligibility object of CONTRACT.md, and the bulk request.
+"""The eligibility object of docs/interfaces.md §4.2, and the bulk request.
 
 Output serializers declare every field (for the OpenAPI schema) but write the
 JSON with one plain function: a thousand answers through DRF's field-by-field
@@ -46,7 +46,7 @@ class ReasonSerializer(serializers.Serializer):
     code = serializers.ChoiceField(
         choices=Reason.choices,
         help_text=(
-            "Why (SPEC.md 4). `unknown_employee`: no such colleague (bulk only); `inactive`: not employed "
+            "Why (docs/rules.md §4). `unknown_employee`: no such colleague (bulk only); `inactive`: not employed "
             "on the date; `role_not_permitted`: their role then is not admitted to the case type; "
             "`overdue`: a gating requirement is overdue (one reason each); `in_induction`: a gating "
             "requirement not yet met and not yet overdue, so the officer works under supervision; "
@@ -64,7 +64,9 @@ class ReasonSerializer(serializers.Serializer):
 
 class RequirementStatusSerializer(serializers.Serializer):
     code = serializers.CharField(help_text="The requirement's code, e.g. `BTEC-L2`, `HATE-REFRESHER`.")
-    status = serializers.ChoiceField(choices=Status.choices, help_text="Its status on `as_of` (SPEC.md 3).")
+    status = serializers.ChoiceField(
+        choices=Status.choices, help_text="Its status on `as_of` (docs/rules.md §3)."
+    )
     due_date = serializers.DateField(
         allow_null=True,
         help_text="The last day it is still on time; null when met by a qualification or exempt.",

@@ -1,4 +1,4 @@
-"""Settings, read from the environment (CONTRACT.md, "Install, settings, data").
+"""Settings, read from the environment (docs/interfaces.md §1).
 
 With no environment at all the app runs for a developer: SQLite in the project
 root, tasks run in-process, mail printed to the console. `DJANGO_ENV=production`
@@ -141,7 +141,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en-gb"
-# SPEC.md 2: every date is a calendar date in Europe/London.
+# docs/rules.md §2: every date is a calendar date in Europe/London.
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
@@ -266,9 +266,9 @@ CELERY_BEAT_SCHEDULE["policy-review-reminders"] = {
     "schedule": crontab(hour=7, minute=30),
 }
 
-# SPEC.md 3: the warning window before a due date.
+# docs/rules.md §3: the warning window before a due date.
 COMPLIANCE_WARNING_DAYS = env.int("COMPLIANCE_WARNING_DAYS", default=90)
-# SPEC.md 5: a review with EIA and consultation takes months.
+# docs/rules.md §6: a review with EIA and consultation takes months.
 POLICY_REVIEW_WARNING_DAYS = env.int("POLICY_REVIEW_WARNING_DAYS", default=180)
 # Colleague reviews: the default gap to the next review, and when a first one is due after starting.
 COLLEAGUE_REVIEW_MONTHS = env.int("COLLEAGUE_REVIEW_MONTHS", default=12)

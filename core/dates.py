@@ -1,4 +1,4 @@
-"""Calendar arithmetic shared by every rule (SPEC.md 2)."""
+"""Calendar arithmetic shared by every rule (docs/rules.md §2)."""
 
 import calendar
 import datetime as dt

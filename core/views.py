@@ -35,7 +35,8 @@ def _database() -> tuple[bool, str]:
 def _broker() -> tuple[bool, str]:
     if not settings.CELERY_BROKER_URL:
         return True, "not configured: tasks run in-process"
-    from config.celery import app
+    # The project's Celery app, without core importing the project (config/celery.py sets it current).
+    from celery import current_app as app
 
     try:
         with app.connection_for_write() as conn:

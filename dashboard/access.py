@@ -1,6 +1,6 @@
 """Who may open which page, and whose colleagues it shows.
 
-The colleagues a page shows always come from `core.access.colleagues_for`;
+The colleagues a page shows always come from `people.access.colleagues_for`;
 this module only decides which pages a role opens at all:
 
 - HR, managers and auditors (and superusers): the dashboard, the lists, the
@@ -22,7 +22,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, QuerySet
 
-from core.access import AccessGroup, colleagues_for, sees_everyone, user_groups
+from core.access import AccessGroup, sees_everyone, user_groups
+from people.access import colleagues_for
 from people.models import Colleague, Team
 
 FIGURE_GROUPS = frozenset({AccessGroup.HR, AccessGroup.MANAGER, AccessGroup.AUDITOR})

@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_tables2 import RequestConfig
 
-from core.access import colleagues_for
 from core.outbox import broker_marked_down
+from people.access import colleagues_for
 from people.models import Colleague
 from privacy.services import export_record
 

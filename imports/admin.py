@@ -90,10 +90,10 @@ class SpreadsheetImportExportMixin(ImportExportMixin):
         return super().process_result(result, request)
 
     def add_success_message(self, result, request):
-        """The message is given by process_result, in CONTRACT.md's words."""
+        """The message is given by process_result, in the words of docs/interfaces.md §2."""
 
     def get_export_queryset(self, request):
-        from core.access import colleagues_for
+        from people.access import colleagues_for
 
         queryset = super().get_export_queryset(request)
         scope = colleagues_for(request.user)

@@ -46,7 +46,7 @@ class CellProblem(ValueError):
 
 
 class Problem(NamedTuple):
-    """One reason a file is rejected, as CONTRACT.md prints it: `row R: COLUMN: message`."""
+    """One reason a file is rejected, as docs/interfaces.md §2 prints it: `row R: COLUMN: message`."""
 
     row: int
     column: str
@@ -103,7 +103,7 @@ def parse_date(cell, cache: dict | None = None) -> dt.date:
     """A date from a date cell, ISO text (2026-02-06) or UK day-first text (06/02/2026).
 
     Never month-first: 02/13/2026 is refused, not read as 13 February, and
-    a two-digit year is refused rather than guessed (SPEC.md 2).
+    a two-digit year is refused rather than guessed (docs/rules.md §2).
     """
     if isinstance(cell, dt.datetime):
         return _plausible(cell.date(), cell)

@@ -103,7 +103,7 @@ class ImportBatch(models.Model):
 
     @property
     def counts_line(self) -> str:
-        """CONTRACT.md's last line of a successful import."""
+        """The last line of a successful import (docs/interfaces.md §2)."""
         return f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}"
 
     @property

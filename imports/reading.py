@@ -29,7 +29,7 @@ _PLAIN_HEADING = re.compile(r"[\w .()/&'#-]{1,40}")
 
 @dataclass(frozen=True)
 class Columns:
-    """The headings a kind of file may have (CONTRACT.md, "Import files")."""
+    """The headings a kind of file may have (docs/interfaces.md §3)."""
 
     required: tuple[str, ...]
     optional: tuple[str, ...] = ()
@@ -55,7 +55,7 @@ class FileRejected(Exception):
 
 
 def heading(value) -> str:
-    """Headers match case-insensitively with surrounding spaces and a BOM ignored (CONTRACT.md)."""
+    """Headers match case-insensitively with surrounding spaces and a BOM ignored (docs/interfaces.md §3)."""
     name = _CONTROL.sub("", "" if value is None else str(value)).strip().lower()
     return _SEPARATORS.sub("_", name)
 

@@ -155,7 +155,7 @@ def import_batch_dispatch(*, batch: ImportBatch) -> None:
     if estimate_rows(content) <= settings.IMPORT_BACKGROUND_ROWS:
         import_batch_process(batch=batch, content=content)
         return
-    from config.celery import app
+    from celery import current_app as app
 
     from .tasks import import_batch_run
 

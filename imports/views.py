@@ -184,9 +184,8 @@ def batch_progress(request, pk: int):
 
 
 def _task_progress(task_id: str) -> dict:
+    from celery import current_app as app
     from celery.result import AsyncResult
-
-    from config.celery import app
 
     if app.conf.task_always_eager:
         return {}  # tasks run in-process: the batch is finished before the page is shown

@@ -2,7 +2,7 @@ from django.db import models
 
 
 class Scope(models.TextChoices):
-    """What an API key reaches (CONTRACT.md, `issue_api_token --scopes`)."""
+    """What an API key reaches (docs/interfaces.md §4.1, `issue_api_token --scopes`)."""
 
     ELIGIBILITY = "eligibility", "Eligibility endpoints and change webhooks"
     POLICIES = "policies", "Policy list"

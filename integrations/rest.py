@@ -1,6 +1,6 @@
 """What every API endpoint shares: who is asking, what they may reach, how often, and how errors look.
 
-CONTRACT.md, HTTP API: a person with a session or a machine client with
+docs/interfaces.md §4: a person with a session or a machine client with
 `Authorization: Token <key>`; no or a bad credential is 401, a valid key
 outside its scopes is 403, too many requests is 429; every error is JSON
 with a human-readable `detail`, and a bad parameter is a 400 naming it.

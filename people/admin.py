@@ -6,6 +6,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from compliance import engine
 from compliance.models import Waiver
+from compliance.queries import active_on, left_before
 from compliance.selectors import catalogue_load, colleague_facts, warning_days
 from imports.admin import SpreadsheetImportExportMixin
 from imports.models import ImportKind
@@ -64,9 +65,9 @@ class LeaverFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         today = timezone.localdate()
         if self.value() == "left":
-            return queryset.filter(leaving_date__lt=today)
+            return queryset.filter(left_before(today))
         if self.value() == "active":
-            return queryset.exclude(leaving_date__lt=today).filter(start_date__lte=today)
+            return queryset.filter(active_on(today))
         return queryset
 
 

@@ -82,7 +82,7 @@ class Colleague(models.Model):
 class RoleAssignment(models.Model):
     """The colleague held `role` from `started_on` until their next assignment.
 
-    A role change starts the new role's 12-month clock (SPEC.md 3.1), so the
+    A role change starts the new role's 12-month clock (docs/rules.md §3.1), so the
     history is kept rather than overwritten.
     """
 

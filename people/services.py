@@ -20,7 +20,7 @@ def role_change_plan(
     """What recording `role_id` from `started_on` does to a colleague whose latest assignment is given.
 
     A different role starts a new assignment, and so the new role's 12-month
-    clock (SPEC.md 3.1); the same role with another date corrects the date of
+    clock (docs/rules.md §3.1); the same role with another date corrects the date of
     the current assignment rather than inventing a role change. Pure, so the
     bulk import (imports/colleagues.py) applies exactly the rule
     `colleague_role_set` applies to one colleague.

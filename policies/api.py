@@ -1,4 +1,4 @@
-"""`/api/v1/policies/`: the policy register and its review calendar (SPEC.md 5)."""
+"""`/api/v1/policies/`: the policy register and its review calendar (docs/rules.md §6)."""
 
 from __future__ import annotations
 

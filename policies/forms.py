@@ -2,7 +2,7 @@ from django import forms
 
 from .enums import DocumentKind, EiaRating, ReviewTrigger
 
-# SPEC.md 2: UK day-first as well as ISO (what a date picker sends); never US month-first.
+# docs/rules.md §2: UK day-first as well as ISO (what a date picker sends); never US month-first.
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y"]
 
 

@@ -1,4 +1,4 @@
-"""SPEC.md 5: review arithmetic, pure."""
+"""docs/rules.md §6: review arithmetic, pure."""
 
 import datetime as dt
 

@@ -7,10 +7,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, QuerySet
 
 from compliance.enums import STATUS_SEVERITY, Status
 from compliance.models import Requirement
+from compliance.queries import in_force_on
 from compliance.selectors import compliance_on
 from core.dates import add_months
 from people.models import Colleague, RoleAssignment
@@ -185,7 +186,10 @@ def policy_requirements_compliance(policy: Policy, day: dt.date) -> list[Require
     requirements cover, from the one engine (`compliance_on`).
     """
     requirements = list(
-        Requirement.objects.filter(policy=policy).prefetch_related("roles").order_by("code", "in_force_from")
+        Requirement.objects.filter(policy=policy)
+        .annotate(in_force_then=ExpressionWrapper(in_force_on(day), output_field=BooleanField()))
+        .prefetch_related("roles")
+        .order_by("code", "in_force_from")
     )
     if not requirements:
         return []
@@ -199,9 +203,7 @@ def policy_requirements_compliance(policy: Policy, day: dt.date) -> list[Require
             counts[status.code][status.status] += 1
     out = []
     for requirement in requirements:
-        in_force = requirement.in_force_from <= day and (
-            requirement.in_force_until is None or day <= requirement.in_force_until
-        )
+        in_force = requirement.in_force_then
         found = dict(counts.get(requirement.code, {}))
         out.append(RequirementCompliance(requirement, in_force, found, sum(found.values())))
     return out

@@ -250,7 +250,7 @@ def review_publish(
 
     The log gains an entry even when nothing changed, so the review itself is
     on the record (issue 5). The next review is the Policy Forum's endorsement
-    of this version plus the review frequency (SPEC.md 5) unless overridden
+    of this version plus the review frequency (docs/rules.md §6) unless overridden
     with a reason.
     """
     today = timezone.localdate()

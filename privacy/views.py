@@ -9,7 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from core.access import AccessGroup, colleagues_for, user_groups
+from core.access import AccessGroup, user_groups
+from people.access import colleagues_for
 
 from .services import anonymise_leavers, export_record, leavers_due_for_anonymisation, subject_access_data
 

@@ -1,4 +1,4 @@
-"""Who may plan, book and mark sessions. Which colleagues they reach is core.access.colleagues_for."""
+"""Who may plan, book and mark sessions. Which colleagues they reach is people.access.colleagues_for."""
 
 from core.access import AccessGroup, sees_everyone, user_groups
 

@@ -179,13 +179,8 @@ def coverage_for(
     recurring = {r.code: r.recurring for r in catalogue.requirements}
     dues = []
     for row in compliance_on(colleagues, today, catalogue):
-        leaving = row.facts.leaving_date
-        for s in row.statuses:
-            if s.due_date is None or s.status == Status.EXEMPT:
-                continue
+        for s in engine.dues_to_meet(row.facts, row.statuses):
             overdue = s.status == Status.OVERDUE
-            if leaving is not None and leaving < s.due_date and not overdue:
-                continue
             kind = NeedKind.REFRESHER if recurring[s.code] else NeedKind.QUALIFICATION
             dues.append(Due(row.facts.team or "No team", kind, s.due_date, overdue))
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from compliance.selectors import catalogue_load
-from core.access import colleagues_for
+from people.access import colleagues_for
 
 from . import services
 from .access import can_book, can_plan_sessions, can_view_coverage

@@ -7,6 +7,7 @@ import datetime as dt
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from compliance import engine
 from compliance.enums import Status
 
 from . import selectors
@@ -47,9 +48,7 @@ def team_due_dates_calendar(*, user, day: dt.date) -> bytes:
     first, last = day - WINDOW_PAST, day + WINDOW_AHEAD
     for row in selectors.team_compliance(user=user, day=day):
         facts = row.facts
-        for status in row.statuses:
-            if status.due_date is None or status.status == Status.EXEMPT:
-                continue
+        for status in engine.dues_to_meet(facts, row.statuses):
             if not first <= status.due_date <= last:
                 continue
             event = Event()

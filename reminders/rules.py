@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from compliance import engine
 from compliance.enums import Status
 from compliance.selectors import ColleagueCompliance
 
@@ -57,22 +58,17 @@ def stage_on(due: dt.date, day: dt.date, catch_up_days: int) -> tuple[ReminderSt
 def reminders_due(compliance: ColleagueCompliance, day: dt.date, catch_up_days: int) -> list[DueReminder]:
     """The reminders a colleague should get on `day`, from their statuses on that day.
 
-    - exempt requirements and met one-off qualifications have no due date: nothing;
-    - a colleague who will have left by the due date gets nothing ahead of it
-      (they will not need it); overdue ones still go while they work here;
-    - the caller passes only colleagues active on `day` (`compliance_on` drops leavers).
+    only the due dates `engine.dues_to_meet` keeps (none for exempt requirements,
+    held qualifications, or a date after the colleague leaves unless it has
+    passed); the caller passes only colleagues active on `day` (`compliance_on`
+    drops leavers).
     """
-    leaving = compliance.facts.leaving_date
     out = []
-    for status in compliance.statuses:
-        if status.status == Status.EXEMPT or status.due_date is None:
-            continue
+    for status in engine.dues_to_meet(compliance.facts, compliance.statuses):
         found = stage_on(status.due_date, day, catch_up_days)
         if found is None:
             continue
         stage, week = found
-        if stage != ReminderStage.OVERDUE and leaving is not None and status.due_date > leaving:
-            continue
         out.append(
             DueReminder(
                 requirement=status.code,
@@ -103,10 +99,7 @@ def digest_lines(
     """A manager's digest: (who is overdue, who becomes due within `horizon_days`), soonest first."""
     overdue, upcoming = [], []
     for row in rows:
-        leaving = row.facts.leaving_date
-        for status in row.statuses:
-            if status.due_date is None or status.status == Status.EXEMPT:
-                continue
+        for status in engine.dues_to_meet(row.facts, row.statuses):
             line = DigestLine(
                 employee_number=row.facts.employee_number,
                 name=row.facts.name,
@@ -118,7 +111,7 @@ def digest_lines(
             )
             if status.status == Status.OVERDUE:
                 overdue.append(line)
-            elif 0 <= line.days_left <= horizon_days and (leaving is None or status.due_date <= leaving):
+            elif 0 <= line.days_left <= horizon_days:
                 upcoming.append(line)
     order = lambda line: (line.due_date, line.team, line.name, line.requirement)  # noqa: E731
     return sorted(overdue, key=order), sorted(upcoming, key=order)

@@ -8,9 +8,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
+from compliance.queries import left_before
 from compliance.selectors import ColleagueCompliance, catalogue_load, compliance_on
-from core.access import AccessGroup, colleagues_for
+from core.access import AccessGroup
 from core.models import CalendarFeed, CalendarFeedKind
+from people.access import colleagues_for
 from people.models import Colleague
 
 from .models import Reminder
@@ -56,7 +58,7 @@ def digest_recipients(*, day: dt.date) -> list[int]:
     return list(
         get_user_model()
         .objects.filter(is_active=True, groups__name=AccessGroup.MANAGER)
-        .exclude(colleague__leaving_date__lt=day)
+        .exclude(left_before(day, through="colleague__"))
         .filter(~Q(email="") | Q(colleague__email__gt=""))
         .order_by("pk")
         .values_list("pk", flat=True)
@@ -65,7 +67,7 @@ def digest_recipients(*, day: dt.date) -> list[int]:
 
 
 def team_compliance(*, user, day: dt.date, include_self: bool = True) -> list[ColleagueCompliance]:
-    """The statuses on `day` of everyone `user` may see (core.access.colleagues_for)."""
+    """The statuses on `day` of everyone `user` may see (people.access.colleagues_for)."""
     scope = colleagues_for(user)
     if not include_self:
         scope = scope.exclude(user=user)

@@ -27,7 +27,9 @@ import logging
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import BooleanField, ExpressionWrapper
 
+from compliance.queries import left_before
 from compliance.selectors import catalogue_load, compliance_on
 from core.access import AccessGroup, user_groups
 from core.claims import claim_once
@@ -150,15 +152,20 @@ def manager_digest_send(*, user_id: int, day: dt.date) -> bool:
     """Email a manager this week's digest of their teams, unless it went already; True if sent.
 
     The teams are exactly what the manager sees on their pages
-    (`core.access.colleagues_for`), less the manager themself (their own
+    (`people.access.colleagues_for`), less the manager themself (their own
     reminders come to them directly). A week with nobody overdue or due soon
     sends nothing.
     """
     user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
     if user is None or AccessGroup.MANAGER not in user_groups(user):
         return False
-    own = Colleague.objects.filter(user=user).values("email", "leaving_date").first()
-    if own is not None and own["leaving_date"] is not None and own["leaving_date"] < day:
+    own = (
+        Colleague.objects.filter(user=user)
+        .annotate(gone=ExpressionWrapper(left_before(day), output_field=BooleanField()))
+        .values("email", "gone")
+        .first()
+    )
+    if own is not None and own["gone"]:
         return False
     email = user.email or (own or {}).get("email", "")
     if not email:

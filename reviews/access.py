@@ -1,4 +1,5 @@
-from core.access import AccessGroup, colleagues_for, sees_everyone, user_groups
+from core.access import AccessGroup, sees_everyone, user_groups
+from people.access import colleagues_for
 
 
 def can_review(user) -> bool:

@@ -25,7 +25,7 @@ def review_due_date(*, start_date: dt.date, next_review_on: dt.date | None, inte
 
 
 def review_status(due: dt.date, day: dt.date) -> ReviewStatus:
-    """Like a training due date, the due date itself is still on time (SPEC.md 2)."""
+    """Like a training due date, the due date itself is still on time (docs/rules.md §2)."""
     if day > due:
         return ReviewStatus.OVERDUE
     if (due - day).days <= REVIEW_DUE_SOON_DAYS:

@@ -6,8 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 
+from compliance.queries import active_on
 from compliance.selectors import ColleagueCompliance, catalogue_load, compliance_on
 from people.models import Colleague
 
@@ -34,7 +35,7 @@ def reviews_due(colleagues: QuerySet[Colleague], day: dt.date) -> list[ReviewDue
     """When each active colleague's next review is due, most overdue first (one query)."""
     latest = ColleagueReview.objects.filter(colleague=OuterRef("pk")).order_by("-reviewed_on", "-pk")
     rows = (
-        colleagues.filter(Q(leaving_date__isnull=True) | Q(leaving_date__gte=day), start_date__lte=day)
+        colleagues.filter(active_on(day))
         .select_related("team")
         .annotate(
             last_reviewed_on=Subquery(latest.values("reviewed_on")[:1]),

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from core.access import colleagues_for
+from people.access import colleagues_for
 
 from . import services
 from .access import can_review, can_see_reviews, reviewable_colleagues

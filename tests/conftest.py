@@ -14,7 +14,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def reference(db):
-    """SPEC.md 1: roles, courses, equivalences, requirements, case types and the policy."""
+    """docs/rules.md §1: roles, courses, equivalences, requirements, case types and the policy."""
     call_command("loaddata", "reference", verbosity=0)
 
 

@@ -16,7 +16,7 @@ Beyond the status of each answer, the test checks two things on every row:
   to the database, whatever its method (PostgreSQL's per-transaction counters
   of inserted, updated and deleted rows, so no table is forgotten);
 - a page that answers (2xx) shows nobody outside the role's scope: no last
-  name or employee number of a colleague that core.access.colleagues_for does
+  name or employee number of a colleague that people.access.colleagues_for does
   not give the role (the managers of those it gives are shown, as on a
   colleague's own page), in HTML, JSON, CSV, XLSX or iCalendar alike.
 
@@ -44,10 +44,11 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 
-from core.access import AccessGroup, colleagues_for
+from core.access import AccessGroup
 from core.models import CalendarFeedKind, calendar_feed_issue, calendar_feed_revoke
 from dashboard.services import summary_rebuild
 from imports.models import ImportBatch, ImportKind, ImportSource, ImportStatus
+from people.access import colleagues_for
 from people.models import Colleague
 from policies import services as policy_services
 from policies.enums import DocumentKind, ReviewTrigger
@@ -347,7 +348,7 @@ ROWS = [
         kwargs={"employee_number": "S1"},
         query={"case_type": "hate_crime"},
     ),
-    # The register names posts, not people: every signed-in person may read it (CONTRACT.md).
+    # The register names posts, not people: every signed-in person may read it (docs/rules.md §6).
     Row("api-policies", API_SIGNED_IN),
     # Webhooks belong to machine clients: people are refused.
     Row("api-webhooks", answers(403, anonymous=401)),
@@ -607,7 +608,7 @@ def text_of(response) -> str:
 def hidden_from(user, everyone) -> set[str]:
     """Last names and employee numbers of the colleagues `user` must not see.
 
-    Those core.access.colleagues_for gives them may be seen, and so may the
+    Those people.access.colleagues_for gives them may be seen, and so may the
     managers of those (a colleague's own page names their manager).
     """
     if user is None:

@@ -6,17 +6,17 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core.tasks import worker_check
-from tests.factories import ColleagueFactory, UserFactory
+from tests.factories import UserFactory
 from tests.services import screenshot
 
 
 @pytest.mark.worker
 def test_real_worker_reads_the_test_database(celery_worker, reference):
-    ColleagueFactory.create_batch(3)
+    UserFactory.create_batch(3)
     task = worker_check.delay()
     result = task.get(timeout=30)
     # Outside a web request the task's own id stands in for the request id in its logs.
-    assert result == {"database": connection.settings_dict["NAME"], "colleagues": 3, "request_id": task.id}
+    assert result == {"database": connection.settings_dict["NAME"], "users": 3, "request_id": task.id}
 
 
 @pytest.mark.browser

@@ -44,7 +44,7 @@ class Equivalence(models.Model):
     """Holding `course` counts as holding `satisfies` ("BTEC or equivalent").
 
     Not transitive: A satisfies B and B satisfies C does not make A satisfy C
-    unless that is recorded too (SPEC.md 1).
+    unless that is recorded too (docs/rules.md §1).
     """
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="equivalent_to")

@@ -45,7 +45,7 @@ class StatusCounts:
 
     @property
     def met(self) -> int:
-        # SPEC.md 3.3: an exemption counts as met.
+        # docs/rules.md §3.3: an exemption counts as met.
         return self.compliant + self.exempt
 
     @property

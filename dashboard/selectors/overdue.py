@@ -30,7 +30,7 @@ ROW_FIELDS = (
     "due_date",
     "valid_until",
 )
-# The columns of the compliance report (CONTRACT.md), so an export reads like the report.
+# The columns of the compliance report (docs/interfaces.md §2), so an export reads like the report.
 EXPORT_HEADER = REPORT_FIELDS
 
 

@@ -14,6 +14,7 @@ from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from compliance.changes import changes_bring_current
 from compliance.enums import Status
 from compliance.models import CaseType, Requirement
+from compliance.queries import requirements_in_force_on
 from people.models import Team
 
 from ..models import EligibilitySummary, StatusSummary, SummaryRun, TeamSummary
@@ -45,13 +46,7 @@ def scoped(queryset: QuerySet, colleagues: QuerySet | None, team_id: int | None 
 
 
 def requirements_in_force(day: dt.date) -> list[tuple[int, str, str]]:
-    return list(
-        Requirement.objects.filter(
-            Q(in_force_until__isnull=True) | Q(in_force_until__gte=day), in_force_from__lte=day
-        )
-        .order_by("code")
-        .values_list("id", "code", "name")
-    )
+    return list(requirements_in_force_on(day).order_by("code").values_list("id", "code", "name"))
 
 
 def team_figures_counted(statuses: QuerySet, eligibility: QuerySet) -> dict[int | None, TeamFigures]:

@@ -1,4 +1,4 @@
-"""Colleagues: a row whose employee_number exists updates that colleague (CONTRACT.md)."""
+"""Colleagues: a row whose employee_number exists updates that colleague (docs/interfaces.md §3.1)."""
 
 import datetime as dt
 from dataclasses import dataclass, field
@@ -16,7 +16,7 @@ COLUMNS = Columns(
     required=("employee_number", "first_name", "last_name", "role", "team", "start_date"),
     optional=("email", "manager", "role_start_date", "leaving_date"),
 )
-# The file's columns in CONTRACT.md's order: also the preview's and the export's.
+# The file's columns in the order of docs/interfaces.md §3.1: also the preview's and the export's.
 COLUMN_ORDER = (
     "employee_number",
     "first_name",
@@ -292,7 +292,7 @@ def _row(number, cells, column, lookups: ColleagueLookups, plan: ColleaguePlan, 
             first_role = stored.role_started_on == stored.start_date and stored.previous_started_on is None
             role_started_on = start_date if first_role else stored.role_started_on
         else:
-            role_started_on = start_date  # CONTRACT.md: role_start_date defaults to start_date
+            role_started_on = start_date  # docs/interfaces.md §3.1: role_start_date defaults to start_date
     role_change = role_change_plan(
         current_role_id=stored.role_id if stored else None,
         current_started_on=stored.role_started_on if stored else None,

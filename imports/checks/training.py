@@ -1,4 +1,4 @@
-"""Training records: (employee_number, course, completed_on) names a record (CONTRACT.md)."""
+"""Training records: (employee_number, course, completed_on) names a record (docs/interfaces.md §3.2)."""
 
 import datetime as dt
 from dataclasses import dataclass, field
@@ -160,5 +160,5 @@ def training_check(
     return plan
 
 
-# The file's columns in CONTRACT.md's order: also the preview's and the export's.
+# The file's columns in the order of docs/interfaces.md §3.2: also the preview's and the export's.
 COLUMN_ORDER = ("employee_number", "course", "completed_on", *DETAILS)

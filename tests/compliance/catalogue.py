@@ -1,4 +1,4 @@
-"""SPEC.md 1 as the engine's plain rules, so engine tests need no database."""
+"""docs/rules.md §1 as the engine's plain rules, so engine tests need no database."""
 
 import datetime as dt
 

@@ -1,4 +1,4 @@
-"""SPEC.md 3 and 4, row by row, without the database."""
+"""docs/rules.md §3 and §4, row by row, without the database."""
 
 import datetime as dt
 
@@ -45,7 +45,7 @@ def status_of(facts, day, code, catalogue=None):
     return s.status, s.due_date and s.due_date.isoformat(), s.valid_until and s.valid_until.isoformat()
 
 
-# SPEC.md 3.4, every row, then the edges the issue names.
+# docs/rules.md §3.4, every row, then the edges the issue names.
 @pytest.mark.parametrize(
     ("facts", "day", "code", "expected"),
     [
@@ -94,7 +94,7 @@ def test_status_matches_spec_table(facts, day, code, expected):
 
 
 def test_status_month_end_one_month_clamps():
-    # 2025-01-31 + 1 month = 2025-02-28 (SPEC.md 2), through a requirement due after one month.
+    # 2025-01-31 + 1 month = 2025-02-28 (docs/rules.md §2), through a requirement due after one month.
     from compliance.engine import Catalogue, RequirementRule
 
     rule = RequirementRule("ONE-MONTH", "x", frozenset({"NHO"}), frozenset({"SHUK-HATE"}), first_due_months=1)
@@ -221,7 +221,7 @@ def test_requirement_not_in_force_does_not_apply():
     assert codes == ["BTEC-L3"]
 
 
-# SPEC.md 4 -----------------------------------------------------------------
+# docs/rules.md §4 -----------------------------------------------------------------
 
 
 def answer_for(facts, day):

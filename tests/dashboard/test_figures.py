@@ -4,11 +4,11 @@ import datetime as dt
 
 import pytest
 
-from core.access import colleagues_for
 from dashboard.access import Scope, scope_for
 from dashboard.selectors.dashboard import dashboard_figures, live_figures
 from dashboard.selectors.figures import DropOut
 from dashboard.services import summary_rebuild, summary_refresh_colleagues
+from people.access import colleagues_for
 from people.models import Colleague
 from tests.factories import record
 from tests.organisation import TODAY

@@ -1,4 +1,4 @@
-"""Reading one cell: dates in the forms HR files use (SPEC.md 2), text, formulas. No database."""
+"""Reading one cell: dates in the forms HR files use (docs/rules.md §2), text, formulas. No database."""
 
 import datetime as dt
 

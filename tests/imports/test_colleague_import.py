@@ -1,4 +1,4 @@
-"""import_colleagues: teams, roles and role history, managers and their loops, dates (CONTRACT.md; issue 3)."""
+"""import_colleagues: teams, roles and role history, managers and their loops, dates (docs/interfaces.md §2, §3.1; issue 3)."""
 
 import datetime as dt
 import itertools

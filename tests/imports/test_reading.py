@@ -1,4 +1,4 @@
-"""From file bytes to rows: encodings, workbooks, headers (CONTRACT.md "Import files"). No database."""
+"""From file bytes to rows: encodings, workbooks, headers (docs/interfaces.md §3). No database."""
 
 import datetime as dt
 import io

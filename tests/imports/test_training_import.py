@@ -1,4 +1,4 @@
-"""import_training: every check, every format, idempotence, provenance (CONTRACT.md; issue 3)."""
+"""import_training: every check, every format, idempotence, provenance (docs/interfaces.md §2, §3.2; issue 3)."""
 
 import datetime as dt
 

@@ -48,7 +48,7 @@ def policies_api(db):
 
 @pytest.fixture
 def spec_people(reference):
-    """Colleagues A, B and C of SPEC.md 3.4, in one team."""
+    """Colleagues A, B and C of docs/rules.md §3.4, in one team."""
     team = TeamFactory(name="Contract Team")
     a = ColleagueFactory(
         employee_number="E990001",

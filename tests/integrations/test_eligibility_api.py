@@ -1,4 +1,4 @@
-"""CONTRACT.md, HTTP API: the eligibility endpoints, field by field and reason by reason."""
+"""docs/interfaces.md §4.2: the eligibility endpoints, field by field and reason by reason."""
 
 import datetime as dt
 import json

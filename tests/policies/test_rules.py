@@ -10,7 +10,7 @@ D = dt.date
 @pytest.mark.parametrize(
     ("endorsed", "months", "override", "expected"),
     [
-        (D(2026, 2, 6), 36, None, D(2029, 2, 6)),  # SPEC.md 5: the Hate Harassment Policy
+        (D(2026, 2, 6), 36, None, D(2029, 2, 6)),  # docs/rules.md §6: the Hate Harassment Policy
         (D(2026, 1, 31), 1, None, D(2026, 2, 28)),  # month end clamps
         (D(2028, 1, 31), 1, None, D(2028, 2, 29)),  # leap year February
         (D(2024, 2, 29), 12, None, D(2025, 2, 28)),

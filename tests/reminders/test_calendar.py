@@ -76,6 +76,18 @@ def test_feed_shows_the_last_quarter_and_the_coming_year(client, reference):
     ]
 
 
+def test_feed_leaves_out_a_due_date_after_the_colleague_leaves(client, reference):
+    """The same due dates as reminders and the digest (engine.dues_to_meet): a leaver's later one is not planned."""
+    user, team = manager_of("North", "nora")
+    officer_due_on(
+        dt.date(2026, 9, 30), team=team, employee_number="STAYS", leaving_date=dt.date(2026, 9, 30)
+    )
+    officer_due_on(dt.date(2026, 9, 30), team=team, employee_number="GOES", leaving_date=dt.date(2026, 9, 29))
+    assert sorted(events(client, feed_url(user))) == [
+        event_uid("STAYS", "HATE-REFRESHER", dt.date(2026, 9, 30))
+    ]
+
+
 def test_feed_uids_stable_across_fetches(client, north):
     url = feed_url(north)
     first = events(client, url)

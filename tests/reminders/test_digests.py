@@ -107,7 +107,7 @@ def test_digest_manager_who_has_left_gets_nothing(north, run_weekly):
 
 
 def test_digest_reaches_reports_through_other_managers(reference, run_weekly):
-    """Scope is core.access.colleagues_for: a head of service sees the teams of the managers below."""
+    """Scope is people.access.colleagues_for: a head of service sees the teams of the managers below."""
     head, _ = manager_of("Head office", "hana")
     _, east = manager_of("East", "ed")
     east.manager.line_manager = head.colleague

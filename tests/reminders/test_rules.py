@@ -30,7 +30,7 @@ S = ReminderStage
         (7, (S.DUE_IN_7_DAYS, 0)),
         (4, (S.DUE_IN_7_DAYS, 0)),
         (3, None),
-        (0, None),  # on the due date the colleague is not overdue (SPEC.md 2)
+        (0, None),  # on the due date the colleague is not overdue (docs/rules.md §2)
         (-1, (S.OVERDUE, 0)),
         (-7, (S.OVERDUE, 0)),
         (-8, (S.OVERDUE, 1)),

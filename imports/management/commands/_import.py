@@ -19,7 +19,7 @@ def who_runs_this() -> str:
 
 
 class ImportCommand(BaseCommand):
-    """CONTRACT.md: the last line of stdout is `created C, updated U, unchanged N`; a rejected file
+    """docs/interfaces.md §2: the last line of stdout is `created C, updated U, unchanged N`; a rejected file
     prints `row R: COLUMN: message` per problem, writes nothing and exits 1."""
 
     kind: str

@@ -160,7 +160,7 @@ class Command(BaseCommand):
                     },
                 )
             else:
-                # SPEC.md 3.1: the qualification was due 12 months after the role started.
+                # docs/rules.md §3.1: the qualification was due 12 months after the role started.
                 due = add_months(demo.role_start_date, 12)
                 Waiver.objects.update_or_create(
                     colleague=colleague,
