@@ -6,6 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from compliance.changes import changes_drain
 from dashboard.services import snapshot_backfill, summary_rebuild
+from people.models import Colleague
 from tests.factories import ColleagueFactory, record
 from tests.organisation import TODAY, D, client_for
 
@@ -55,7 +56,10 @@ PAGES = {
     # team choices, run, count, page, role and requirement choices
     "/overdue/?status=any": {"hr": HR + CURRENT + 6, "north": MANAGER + CURRENT + 6},
     # team choices, run, names, the engine, role and requirement choices
-    "/overdue/?status=any&on=2026-03-31": {"hr": HR + CURRENT + 5 + ENGINE, "north": MANAGER + CURRENT + 5 + ENGINE},
+    "/overdue/?status=any&on=2026-03-31": {
+        "hr": HR + CURRENT + 5 + ENGINE,
+        "north": MANAGER + CURRENT + 5 + ENGINE,
+    },
     # team choices, run, rows counted for the export log and logged, every row through one cursor
     "/overdue/export.csv?status=any": {"hr": HR + CURRENT + 5, "north": MANAGER + CURRENT + 5},
     "/overdue/export.xlsx?status=any": {"hr": HR + CURRENT + 5, "north": MANAGER + CURRENT + 5},
@@ -87,3 +91,24 @@ def test_the_colleague_page_costs_the_same_however_long_the_record(org, client, 
     # The colleague, the engine, course titles, waivers, case type names, roles held,
     # training records, 4 history tables, team, role and course labels, line managers' names.
     assert queries(client, "/colleagues/N1/") == MANAGER + 14 + ENGINE
+
+
+# Read-your-writes: the first page after a write applies it before answering, in a fixed
+# number of queries. The drain: savepoint, take the waiting rows, release (3). The webhook
+# check: active webhooks (1: none). The summary: any run, savepoint, lock, the run, release (5),
+# the engine (13), team, role and case type ids and names (4), teams now and before (3),
+# delete and insert the rows (4), team figures: code maps, 3 counts, delete, insert (7), the
+# run's stamp (1). Then asking again what waits (1).
+APPLY = 3 + 1 + 5 + ENGINE + 4 + 3 + 4 + 7 + 1 + 1
+
+
+@pytest.mark.parametrize("count", [1, 50])
+def test_the_page_after_a_write_costs_the_same_for_1_or_50_colleagues_changed(org, client, count):
+    add_officers(org, 50)
+    summary_rebuild(day=TODAY)
+    changes_drain()
+    for i in range(count):
+        record(Colleague.objects.get(employee_number=f"Q{i:03d}"), "HC-REFRESHER", "2026-05-30")
+    client_for(client, org.users["hr"])
+    assert queries(client, "/overdue/?status=any") == HR + CURRENT + 6 + APPLY
+    assert queries(client, "/overdue/?status=any") == HR + CURRENT + 6  # applied: steady again
