@@ -25,7 +25,9 @@ class ImportCommand(BaseCommand):
     kind: str
 
     def add_arguments(self, parser):
-        parser.add_argument("path", help="a CSV file or an Excel workbook (.xlsx; the first sheet is read)")
+        parser.add_argument(
+            "path", help="a CSV file or an Excel workbook (.xlsx; the sheet with the column headings is read)"
+        )
         parser.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
         parser.add_argument(
             "--encoding",
