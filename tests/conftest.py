@@ -3,6 +3,7 @@ import os
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
 # Property tests: CI runs the same examples on every run (derandomised), so a red build means
@@ -12,8 +13,15 @@ from hypothesis import settings as hypothesis_settings
 # Both from Hypothesis's own defaults: it loads its built-in "ci" profile by itself whenever a
 # CI variable is set at all, even CI=false, and a profile registered without a parent inherits it.
 _defaults = hypothesis_settings.get_profile("default")
+# No deadline and no too-slow check in CI either: both depend on the machine's load, not the code.
 hypothesis_settings.register_profile(
-    "ci", parent=_defaults, derandomize=True, database=None, deadline=None, print_blob=True
+    "ci",
+    parent=_defaults,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    print_blob=True,
 )
 hypothesis_settings.register_profile("local", parent=_defaults)
 hypothesis_settings.load_profile(
