@@ -392,3 +392,11 @@ def test_headings_below_a_title_row_reject_the_file_naming_their_row(org, tmp_pa
         ["row 2: file: the column headings are in row 2; they must be in row 1: delete the 1 row above them"],
     )
     assert written() == before
+
+
+def test_a_file_name_with_a_line_break_is_quoted_on_one_line(org, tmp_path):
+    run = training(tmp_path, csv_bytes(TRAINING_HEADER, [["E404", *GOOD[0][1:]]]), name="training\nNov.csv")
+    assert run.code == 1
+    assert run.err.splitlines()[-1].startswith(
+        "“training\\nNov.csv” was rejected (1 problem); nothing was written"
+    )
