@@ -110,7 +110,7 @@ def parse_date(cell, cache: dict | None = None) -> dt.date:
     """
     if isinstance(cell, dt.datetime):
         if cell.time() != dt.time():
-            raise CellProblem(_timed(text(cell), f"{cell:%H:%M}"))
+            raise CellProblem(_timed(text(cell), cell.time()))
         return _plausible(cell.date(), cell)
     if isinstance(cell, dt.date):
         return _plausible(cell, cell)
@@ -129,9 +129,10 @@ def parse_date(cell, cache: dict | None = None) -> dt.date:
     return value
 
 
-def _timed(raw: str, time: str) -> str:
+def _timed(raw: str, time: dt.time) -> str:
+    shown_time = f"{time:%H:%M:%S}" if time.second else f"{time:%H:%M}"
     return (
-        f"{quoted(raw)} has a time, {time}: only a date is read, and a time other than 00:00 can put "
+        f"{quoted(raw)} has a time, {shown_time}: only a date is read, and a time other than 00:00 can put "
         "the date a day out (a time-zone shift); write the date alone, DD/MM/YYYY"
     )
 
@@ -145,7 +146,7 @@ def _parse_date_text(raw: str) -> dt.date:
         raise CellProblem(f"{quoted(raw)} is not a date: write YYYY-MM-DD or DD/MM/YYYY")
     value = _parse_date_only(m[1].rstrip(), raw)
     if hour or minute or second or int(m[5] or 0):
-        raise CellProblem(_timed(raw, f"{hour:02d}:{minute:02d}"))
+        raise CellProblem(_timed(raw, dt.time(hour, minute, second)))
     return value
 
 

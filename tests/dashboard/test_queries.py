@@ -55,7 +55,10 @@ PAGES = {
     # team choices, run, count, page, role and requirement choices
     "/overdue/?status=any": {"hr": HR + CURRENT + 6, "north": MANAGER + CURRENT + 6},
     # team choices, run, names, the engine, role and requirement choices
-    "/overdue/?status=any&on=2026-03-31": {"hr": HR + CURRENT + 5 + ENGINE, "north": MANAGER + CURRENT + 5 + ENGINE},
+    "/overdue/?status=any&on=2026-03-31": {
+        "hr": HR + CURRENT + 5 + ENGINE,
+        "north": MANAGER + CURRENT + 5 + ENGINE,
+    },
     # team choices, run, rows counted for the export log and logged, every row through one cursor
     "/overdue/export.csv?status=any": {"hr": HR + CURRENT + 5, "north": MANAGER + CURRENT + 5},
     "/overdue/export.xlsx?status=any": {"hr": HR + CURRENT + 5, "north": MANAGER + CURRENT + 5},
