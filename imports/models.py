@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from .cells import Problem
+
 
 class ImportKind(models.TextChoices):
     COLLEAGUES = "colleagues", "Colleagues"
@@ -99,7 +101,7 @@ class ImportBatch(models.Model):
 
     @property
     def problem_lines(self) -> list[str]:
-        return [f"row {row}: {column}: {message}" for row, column, message in self.problems]
+        return [str(Problem(*problem)) for problem in self.problems]  # one line each, as the command prints
 
     @property
     def counts_line(self) -> str:

@@ -195,6 +195,8 @@ def _process(batch: ImportBatch, content: bytes, outcome: ImportOutcome, progres
             encoding=batch.encoding or "auto",
         )
         batch.encoding = table.encoding
+        if table.sheet_note:
+            batch.warnings.append(table.sheet_note)
         if progress is not None:
             progress("Reading the file", len(table.rows), len(table.rows))
         with transaction.atomic():
@@ -233,6 +235,8 @@ def _process(batch: ImportBatch, content: bytes, outcome: ImportOutcome, progres
                         colleagues_write(plan, writer)
                 _finish(batch, ImportStatus.DONE, plan=plan)
     except FileRejected as e:
+        if e.sheet_note:  # the problems' row numbers are that sheet's
+            batch.warnings.append(e.sheet_note)
         outcome.problems = e.problems
         _finish(batch, ImportStatus.REJECTED, problems=e.problems)
     except (OperationalError, InterfaceError) as exc:

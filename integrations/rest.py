@@ -23,6 +23,8 @@ from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView, exception_handler
 
+from core.text import one_line
+
 from .models import ApiClient
 from .services import api_client_authenticate
 
@@ -193,6 +195,9 @@ def api_exception_handler(exc, context):
     response = exception_handler(exc, context)
     if response is not None and isinstance(exc, BadParameter):
         response.data = {"detail": str(exc.detail), "parameter": exc.parameter}
+    if response is not None and isinstance(response.data, dict):
+        # A client logs `detail` as one line; a value echoed in it must not break the line.
+        response.data = {k: one_line(v) if isinstance(v, str) else v for k, v in response.data.items()}
     return response
 
 

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from compliance.models import Requirement
+from core.text import one_line, quoted
 
 from . import feed
 from .enums import DocumentKind, EiaRating, ReviewStep, ReviewTrigger
@@ -63,9 +64,11 @@ def review_start(
     with transaction.atomic():
         Policy._base_manager.select_for_update().filter(pk=policy.pk).first()
         if PolicyReview.objects.filter(policy=policy, completed_on__isnull=True).exists():
-            raise ValidationError(f"A review of the {policy.title} is already in progress.")
+            raise ValidationError(f"A review of {quoted(policy.title)} is already in progress.")
         if PolicyVersion.objects.filter(policy=policy, version=label).exists():
-            raise ValidationError({"version_label": f"Version {label} of this policy already exists."})
+            raise ValidationError(
+                {"version_label": f"Version {quoted(label)} of this policy already exists."}
+            )
         version = PolicyVersion.objects.create(
             policy=policy,
             version=label,
@@ -268,7 +271,9 @@ def review_publish(
             raise ValidationError(f"Attach the {' and the '.join(missing)} before publishing.")
         label = (version_label or version.version).strip()
         if label != version.version and PolicyVersion.objects.filter(policy=policy, version=label).exists():
-            raise ValidationError({"version_label": f"Version {label} of this policy already exists."})
+            raise ValidationError(
+                {"version_label": f"Version {quoted(label)} of this policy already exists."}
+            )
         summary = DEFAULT_NO_CHANGE if no_change and not change_summary.strip() else change_summary.strip()
         if not summary:
             raise ValidationError({"change_summary": "Say what changed, or tick 'no change'."})
@@ -301,7 +306,7 @@ def review_publish(
             with transaction.atomic():
                 version.save()
         except IntegrityError as error:
-            raise ValidationError(f"The version could not be published: {error}") from error
+            raise ValidationError(f"The version could not be published: {one_line(str(error))}") from error
 
         PolicyAmendment.objects.create(
             policy=policy,
@@ -367,14 +372,14 @@ def requirement_revise(
     starts = version.effective_from
     requirement = Requirement.objects.select_for_update().get(pk=requirement.pk)
     if requirement.in_force_until is not None and requirement.in_force_until < starts:
-        raise ValidationError(f"{requirement.code} was no longer in force on {starts:%d/%m/%Y}.")
+        raise ValidationError(f"{quoted(requirement.code)} was no longer in force on {starts:%d/%m/%Y}.")
     if starts <= requirement.in_force_from:
         raise ValidationError(
-            f"{requirement.code} only came into force on {requirement.in_force_from:%d/%m/%Y}: "
+            f"{quoted(requirement.code)} only came into force on {requirement.in_force_from:%d/%m/%Y}: "
             "edit it rather than replace it."
         )
     if Requirement.objects.filter(code=code).exists():
-        raise ValidationError({"code": f"A requirement coded {code} already exists."})
+        raise ValidationError({"code": f"A requirement coded {quoted(code)} already exists."})
     new = Requirement.objects.create(
         code=code,
         name=name or requirement.name,

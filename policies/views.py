@@ -17,6 +17,7 @@ from core.models import (
     calendar_feed_resolve,
     calendar_feed_revoke,
 )
+from core.text import quoted
 
 from . import forms, selectors, services
 from .access import policies_for, runs_review_of, sees_register
@@ -119,7 +120,7 @@ def review_start(request, slug):
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                messages.success(request, f"Review of the {policy.title} started.")
+                messages.success(request, f"Review of {quoted(policy.title)} started.")
                 return redirect("policies:review", slug=slug)
         status = 400
     return render(request, "policies/review_start.html", {"policy": policy, "form": form}, status=status)

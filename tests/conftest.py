@@ -1,6 +1,32 @@
+import os
+
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
+
+# Property tests: CI runs the same examples on every run (derandomised), so a red build means
+# the code changed, never that this run happened to find a new example; a local run keeps
+# exploring with random examples and remembers what fails in .hypothesis/. An example found
+# locally joins the test's explicit cases (`@example`), where CI runs it too.
+# Both from Hypothesis's own defaults: it loads its built-in "ci" profile by itself whenever a
+# CI variable is set at all, even CI=false, and a profile registered without a parent inherits it.
+_defaults = hypothesis_settings.get_profile("default")
+# No deadline and no too-slow check in CI either: both depend on the machine's load, not the code.
+hypothesis_settings.register_profile(
+    "ci",
+    parent=_defaults,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    print_blob=True,
+)
+hypothesis_settings.register_profile("local", parent=_defaults)
+hypothesis_settings.load_profile(
+    "ci" if os.environ.get("CI", "").lower() in ("1", "true", "yes") else "local"
+)
 
 
 @pytest.fixture(scope="session")

@@ -21,6 +21,7 @@ from django.db.models import QuerySet
 from compliance.enums import Status
 from compliance.models import CaseType
 from core.dates import add_months
+from core.text import quoted
 from people.models import Team
 
 from .evaluate import evaluate
@@ -38,7 +39,7 @@ class Quarter:
     def parse(cls, text: str) -> Quarter:
         match = QUARTER.match(text.strip())
         if not match:
-            raise ValueError(f"{text!r} is not a quarter such as 2026-Q1")
+            raise ValueError(f"{quoted(text)} is not a quarter such as 2026-Q1")
         return cls(int(match[1]), int(match[2]))
 
     @classmethod

@@ -3,7 +3,9 @@
 import datetime as dt
 from dataclasses import dataclass, field
 
-from ..cells import CellProblem, Problem, checked_text, parse_date, shown, text
+from core.text import quoted
+
+from ..cells import CellProblem, Problem, checked_text, parse_date, text
 from ..reading import Columns, Table
 from . import CREATED, UNCHANGED, UPDATED, Outcome, preview, report_every
 
@@ -73,7 +75,7 @@ def training_check(
             else:
                 problems.append(
                     Problem(
-                        number, "employee_number", f"no colleague {shown(employee)}: import colleagues first"
+                        number, "employee_number", f"no colleague {quoted(employee)}: import colleagues first"
                     )
                 )
 
@@ -85,7 +87,7 @@ def training_check(
                 problems.append(Problem(number, "course", "empty: every row needs a course code"))
             else:
                 problems.append(
-                    Problem(number, "course", f"no course {shown(code)}; the courses are {course_list}")
+                    Problem(number, "course", f"no course {quoted(code)}; the courses are {course_list}")
                 )
 
         raw = cells[i_date]

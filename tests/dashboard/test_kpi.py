@@ -106,6 +106,7 @@ def test_bad_quarters_are_refused(org, client):
     for value, message in (
         ("2026-Q5", "is not a quarter such as 2026-Q1"),
         ("Q1 2026", "is not a quarter such as 2026-Q1"),
+        ("Q1\n2026\u2028", "“Q1\\n2026\\u2028” is not a quarter such as 2026-Q1"),  # one line, escaped
         ("2026-Q3", "2026-Q3 has not started yet"),
     ):
         for url in ("/kpi/", "/kpi/export.xlsx"):

@@ -1,5 +1,4 @@
 import datetime as dt
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -7,6 +6,7 @@ import time_machine
 
 from tests.factories import ColleagueFactory, TeamFactory
 
+WORKBOOKS = Path(__file__).parent / "workbooks"
 TODAY = dt.datetime(2026, 11, 28, 10, 0, tzinfo=dt.UTC)
 
 
@@ -54,40 +54,16 @@ def org(reference, today):
 
 
 @pytest.fixture(scope="session")
-def libreoffice_xlsx(tmp_path_factory):
+def libreoffice_xlsx():
     """A workbook as LibreOffice Calc writes it: openpyxl's file re-saved by `soffice --convert-to xlsx`.
 
-    Needs LibreOffice (CI installs libreoffice-calc-nogui); without it this fails, never skips.
+    Committed (tests/imports/workbooks/README.md says how it was made), so the
+    suite needs no LibreOffice.
     """
-    from tests.imports.helpers import TRAINING_HEADER, xlsx_bytes
+    return (WORKBOOKS / "libreoffice-training.xlsx").read_bytes()
 
-    folder = tmp_path_factory.mktemp("libreoffice")
-    source = folder / "in" / "training.xlsx"
-    source.parent.mkdir()
-    source.write_bytes(
-        xlsx_bytes(
-            TRAINING_HEADER,
-            [
-                ["E2", "BTEC2-CSC", dt.date(2021, 3, 1), "Pearson BTEC", "PRS-1", ""],  # a date cell
-                ["E2", "HC-REFRESHER", "30/04/2024", "In-house", "", "a UK date typed as text"],
-                ["E3", "SHUK-HATE", dt.datetime(2025, 2, 6), "Stop Hate UK", "", "a datetime cell"],
-            ],
-        )
-    )
-    out = folder / "out"
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{folder}/profile",
-            "--headless",
-            "--convert-to",
-            "xlsx",
-            "--outdir",
-            str(out),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    return Path(out / "training.xlsx").read_bytes()
+
+@pytest.fixture(scope="session")
+def libreoffice_cover_sheet_xlsx():
+    """HR's template re-saved by LibreOffice Calc: a "Read me" sheet, then "Records", then "Courses"."""
+    return (WORKBOOKS / "libreoffice-cover-sheet.xlsx").read_bytes()

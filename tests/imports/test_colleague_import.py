@@ -65,7 +65,7 @@ def test_new_colleagues_new_teams_and_a_manager_further_down_the_file(org, tmp_p
         row("E11", role="CSM", team="south patch", manager="E1", start="2019-03-01"),
     ]
     run = colleagues(tmp_path, rows, "--create-teams")
-    assert (run.code, run.lines) == (0, ["new team: South Patch", "created 2, updated 0, unchanged 0"])
+    assert (run.code, run.lines) == (0, ["new team: “South Patch”", "created 2, updated 0, unchanged 0"])
     e10 = Colleague.objects.select_related("team", "line_manager").get(employee_number="E10")
     assert (e10.team.name, e10.line_manager.employee_number, e10.start_date) == (
         "South Patch",

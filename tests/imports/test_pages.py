@@ -341,3 +341,25 @@ def test_a_batch_keeps_the_first_problems_and_the_command_prints_them_all(client
     assert (batch.problem_count, len(batch.problems)) == (2, 1)
     page = text(client.get(reverse("imports:batch", args=[batch.pk])))
     assert "These are the first 1 of 2; manage.py import_training --dry-run FILE lists every one." in page
+
+
+def test_the_preview_says_which_sheet_of_a_workbook_was_read(client, hr, libreoffice_cover_sheet_xlsx):
+    page = text(client.get(upload(client, libreoffice_cover_sheet_xlsx, name="template.xlsx").url))
+    assert "Read the sheet “Records”, which has the column headings; not read: “Read me”, “Courses”." in page
+    assert "created 3, updated 0, unchanged 0" in page
+    client.post(reverse("imports:confirm", args=[ImportBatch.objects.get().pk]))
+    done = ImportBatch.objects.get(dry_run=False)
+    assert (done.status, done.created) == (ImportStatus.DONE, 3)
+    assert done.warnings == [
+        "Read the sheet “Records”, which has the column headings; not read: “Read me”, “Courses”."
+    ]
+
+
+def test_a_rejected_preview_shows_each_problem_on_one_line(client, hr):
+    content = csv_bytes([*TRAINING_HEADER[:5], "no\u2028tes"], GOOD)
+    response = client.get(upload(client, content).url)
+    lines = [line.strip() for line in re.findall(r"<li>(.*?)</li>", response.content.decode(), re.S)]
+    assert (
+        "row 1: column 6: unknown column “no\\u2028tes”; the columns are employee_number, course, "
+        "completed_on, provider, certificate, notes" in lines
+    )

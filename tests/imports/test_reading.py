@@ -148,14 +148,133 @@ def test_xlsx_by_libreoffice_reads_date_cells_text_and_numbers(libreoffice_xlsx)
     ]
 
 
-def test_only_the_first_sheet_is_read():
+def workbook(*sheets: tuple[str, list[list]]) -> bytes:
+    """A workbook of (title, rows) sheets, in order."""
     book = openpyxl.Workbook()
-    book.active.append(TRAINING_HEADER[:3])
-    book.active.append(["E2", "SHUK-HATE", "2026-01-01"])
-    book.create_sheet("Notes").append(["anything", "at", "all"])
+    book.remove(book.active)
+    for title, rows in sheets:
+        sheet = book.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
     out = io.BytesIO()
     book.save(out)
-    assert read(out.getvalue()).rows == [(2, ("E2", "SHUK-HATE", "2026-01-01"))]
+    return out.getvalue()
+
+
+COVER = (
+    "Instructions",
+    [["Training records upload"], ["Fill in the Records sheet and upload the workbook."]],
+)
+RECORDS = ("Records", [TRAINING_HEADER[:3], ["E2", "SHUK-HATE", "2026-01-01"]])
+
+
+def test_a_single_sheet_is_read_without_a_note():
+    table = read(workbook(RECORDS))
+    assert (table.rows, table.sheet_note) == ([(2, ("E2", "SHUK-HATE", "2026-01-01"))], "")
+
+
+def test_the_sheet_with_the_headings_is_read_and_named_after_a_cover_sheet():
+    table = read(workbook(COVER, RECORDS, ("Notes", [["anything", "at", "all"]])))
+    assert table.rows == [(2, ("E2", "SHUK-HATE", "2026-01-01"))]
+    assert table.sheet_note == (
+        "Read the sheet “Records”, which has the column headings; not read: “Instructions”, “Notes”."
+    )
+
+
+def test_a_first_sheet_with_the_headings_is_read_and_named_too():
+    table = read(workbook(RECORDS, ("Courses", [["code", "name"], ["SHUK-HATE", "Stop Hate UK"]])))
+    assert table.rows == [(2, ("E2", "SHUK-HATE", "2026-01-01"))]
+    assert table.sheet_note == "Read the sheet “Records”, which has the column headings; not read: “Courses”."
+
+
+def test_libreoffice_template_with_a_cover_sheet_reads_the_records_sheet(libreoffice_cover_sheet_xlsx):
+    table = read(libreoffice_cover_sheet_xlsx)
+    assert table.rows == [
+        (2, ("E2", "BTEC2-CSC", dt.datetime(2021, 3, 1), "Pearson BTEC", "PRS-1", None)),
+        (3, ("E2", "HC-REFRESHER", "30/04/2024", "In-house", None, "a UK date typed as text")),
+        (4, ("E3", "SHUK-HATE", dt.datetime(2025, 2, 6), "Stop Hate UK", None, "a datetime cell")),
+    ]
+    assert table.sheet_note == (
+        "Read the sheet “Records”, which has the column headings; not read: “Read me”, “Courses”."
+    )
+
+
+def test_two_sheets_with_the_headings_are_refused_by_name():
+    content = workbook(COVER, RECORDS, ("Records (2)", RECORDS[1]), ("Old", RECORDS[1]))
+    assert problems(content) == [
+        "row 1: file: the sheets “Records”, “Records (2)” and “Old” all have the column headings: "
+        "keep the records on one sheet"
+    ]
+
+
+def test_a_workbook_with_no_sheet_of_headings_is_refused_naming_its_sheets():
+    content = workbook(COVER, ("Courses", [["code", "name"]]))
+    assert problems(content) == [
+        "row 1: file: no sheet has the column headings (employee_number, course, completed_on) in row 1; "
+        "the sheets are “Instructions” and “Courses”"
+    ]
+
+
+def test_the_one_sheet_with_some_headings_is_read_so_its_problem_is_precise():
+    misspelt = ("Records", [["employee_number", "course", "completed"], ["E2", "SHUK-HATE", "2026-01-01"]])
+    with pytest.raises(FileRejected) as e:
+        read(workbook(COVER, misspelt))
+    assert [str(p) for p in e.value.problems] == [
+        "row 1: completed: unknown column; the columns are employee_number, course, completed_on, provider, "
+        "certificate, notes",
+        "row 1: completed_on: missing column",
+    ]
+    assert e.value.sheet_note == (
+        "Read the sheet “Records”, which has the column headings; not read: “Instructions”."
+    )
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        csv_bytes(["Training records export 2026"], [[], TRAINING_HEADER, ROW]),
+        csv_bytes(
+            ["Training records export 2026", "", "", "", "", ""],
+            [["", "", "", "", "", ""], TRAINING_HEADER, ROW],
+        ),
+        csv_bytes(["Training records export 2026"], [[], TRAINING_HEADER, ROW], delimiter=";"),
+        csv_bytes(
+            ["Training records export"], [["Exported 28/11/2026"], TRAINING_HEADER, ROW], encoding="cp1252"
+        ),
+        xlsx_bytes(["Training records export 2026"], [[], TRAINING_HEADER, ROW]),
+    ],
+    ids=["csv", "csv with empty cells", "semicolons", "windows-1252, two title rows", "xlsx"],
+)
+def test_headings_below_a_title_row_are_refused_naming_their_row(content):
+    assert problems(content) == [
+        "row 3: file: the column headings are in row 3; they must be in row 1: delete the 2 rows above them"
+    ]
+
+
+def test_headings_below_a_title_on_the_records_sheet_name_the_sheet_and_row():
+    titled = ("Records", [["Training records"], TRAINING_HEADER[:3], ["E2", "SHUK-HATE", "2026-01-01"]])
+    with pytest.raises(FileRejected) as e:
+        read(workbook(COVER, titled))
+    assert [str(p) for p in e.value.problems] == [
+        "row 2: file: the column headings are in row 2; they must be in row 1: delete the 1 row above them"
+    ]
+    assert e.value.sheet_note == (
+        "Read the sheet “Records”, which has the column headings; not read: “Instructions”."
+    )
+
+
+def test_headings_far_down_a_file_are_not_searched_for():
+    content = csv_bytes(["title"], [[f"line {n}"] for n in range(25)] + [TRAINING_HEADER, ROW])
+    assert problems(content)[-3:] == [
+        "row 1: employee_number: missing column",
+        "row 1: course: missing column",
+        "row 1: completed_on: missing column",
+    ]
+
+
+def test_the_estimate_counts_the_largest_sheet():
+    content = workbook(COVER, ("Records", [TRAINING_HEADER[:3]] + [["E2", "SHUK-HATE", "2026-01-01"]] * 30))
+    assert estimate_rows(content) == 30
 
 
 def test_files_that_are_not_csv_or_xlsx_are_named_for_what_they_are():

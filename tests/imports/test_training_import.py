@@ -341,3 +341,62 @@ def test_query_count_does_not_grow_with_the_file(org, size):
     # new: ids, COPY records, COPY history; updated: temporary table, COPY, UPDATE ... RETURNING, drop,
     # COPY history; batch saved, release.
     assert (len(new), len(updated), len(unchanged)) == (13, 15, 10)
+
+
+def test_excel_date_times_at_midnight_import_as_their_dates(org, tmp_path):
+    rows = [
+        ["E2", "BTEC2-CSC", "01/03/2021 00:00", "Pearson BTEC", "PRS-1", "Excel's CSV of a date-time column"],
+        ["E3", "SHUK-HATE", "2025-02-06T00:00:00", "Stop Hate UK", "", "an HR system's ISO date-time"],
+    ]
+    run = training(tmp_path, csv_bytes(TRAINING_HEADER, rows))
+    assert (run.code, run.last) == (0, "created 2, updated 0, unchanged 0")
+    assert [r[:3] for r in records()] == [
+        ("E2", "BTEC2-CSC", d("2021-03-01")),
+        ("E3", "SHUK-HATE", d("2025-02-06")),
+    ]
+
+
+def test_a_date_with_a_time_of_day_rejects_the_file_saying_why(org, tmp_path):
+    before = written()
+    rows = [
+        ["E2", "BTEC2-CSC", "01/03/2021 00:00", "Pearson BTEC", "", ""],
+        ["E3", "SHUK-HATE", "05/02/2025 23:00", "Stop Hate UK", "", ""],
+    ]
+    run = training(tmp_path, csv_bytes(TRAINING_HEADER, rows))
+    assert (run.code, run.lines) == (
+        1,
+        [
+            "row 3: completed_on: “05/02/2025 23:00” has a time, 23:00: only a date is read, and a time other "
+            "than 00:00 can put the date a day out (a time-zone shift); write the date alone, DD/MM/YYYY"
+        ],
+    )
+    assert written() == before
+
+
+def test_a_workbook_with_a_cover_sheet_imports_its_records_sheet_and_says_so(
+    org, tmp_path, libreoffice_cover_sheet_xlsx
+):
+    run = training(tmp_path, libreoffice_cover_sheet_xlsx, name="template.xlsx")
+    assert (run.code, run.last) == (0, "created 3, updated 0, unchanged 0")
+    assert [line for line in run.err.splitlines() if line.startswith("warning:")] == [
+        "warning: Read the sheet “Records”, which has the column headings; not read: “Read me”, “Courses”."
+    ]
+    assert len(records()) == 3
+
+
+def test_headings_below_a_title_row_reject_the_file_naming_their_row(org, tmp_path):
+    before = written()
+    run = training(tmp_path, csv_bytes(["Training records, November 2026"], [TRAINING_HEADER, *GOOD]))
+    assert (run.code, run.lines) == (
+        1,
+        ["row 2: file: the column headings are in row 2; they must be in row 1: delete the 1 row above them"],
+    )
+    assert written() == before
+
+
+def test_a_file_name_with_a_line_break_is_quoted_on_one_line(org, tmp_path):
+    run = training(tmp_path, csv_bytes(TRAINING_HEADER, [["E404", *GOOD[0][1:]]]), name="training\nNov.csv")
+    assert run.code == 1
+    assert run.err.splitlines()[-1].startswith(
+        "“training\\nNov.csv” was rejected (1 problem); nothing was written"
+    )

@@ -293,3 +293,48 @@ def test_a_person_cannot_register_webhooks(client, spec_people):
 def test_a_person_with_a_session_reads_policies(client, reference):
     client.force_login(UserFactory())
     assert client.get(reverse("api-policies")).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("call", "expected"),
+    [
+        (
+            lambda api: api.get("/api/v1/eligibility/E\u2028X/", {"case_type": CASE}),
+            "No colleague with employee number 'E\\u2028X'.",
+        ),
+        (
+            lambda api: api.get("/api/v1/eligibility/E990001/", {"case_type": "hate\x85crime"}),
+            "case_type: unknown case type 'hate\\x85crime'; known: hate_crime",
+        ),
+        (
+            lambda api: api.post(
+                "/api/v1/eligibility/",
+                json.dumps({"case_type": CASE, "employee_numbers": ["E1\r\n"]}),
+                content_type="application/json",
+            ),
+            "employee_numbers[0]: 'E1\\r\\n' is not an employee number (1 to 30 characters, "
+            "no surrounding spaces)",
+        ),
+    ],
+    ids=["404 path", "query parameter", "body item"],
+)
+def test_an_error_echoing_a_line_break_is_one_line(api, spec_people, call, expected):
+    detail = detail_of(call(api))
+    assert (detail, len(detail.splitlines())) == (expected, 1)
+
+
+def test_the_api_error_handler_escapes_what_a_library_message_echoes():
+    """DRF's own messages quote input raw (a ChoiceField's `"x" is not a valid choice.`)."""
+    from django.conf import settings
+    from django.utils.module_loading import import_string
+    from rest_framework import exceptions
+
+    handler = import_string(settings.REST_FRAMEWORK["EXCEPTION_HANDLER"])
+    raw = exceptions.ValidationError({"case_type": ['"hate\u2028crime" is not a valid choice.']})
+    response = handler(raw, {})
+    assert (response.status_code, response.data) == (
+        400,
+        {"detail": 'case_type: "hate\\u2028crime" is not a valid choice.', "parameter": "case_type"},
+    )
+    response = handler(exceptions.NotFound("No policy called 'a\x85b'\n"), {})
+    assert response.data == {"detail": "No policy called 'a\\x85b'\\n"}

@@ -339,3 +339,13 @@ def test_who_sees_the_register_and_who_runs_a_review(client, hhp, group, holds_p
 def test_signed_out_visitor_is_sent_to_sign_in(client, hhp):
     response = client.get(reverse("policies:register"))
     assert (response.status_code, response["Location"]) == (302, "/accounts/login/?next=/policies/")
+
+
+@time_machine.travel(NOW)
+def test_a_version_label_already_used_is_refused_quoting_it(hhp):
+    with pytest.raises(ValidationError) as error:
+        services.review_start(policy=hhp, trigger=ReviewTrigger.SCHEDULED, version_label=f" {hhp.version} ")
+    assert error.value.message_dict == {
+        "version_label": [f"Version “{hhp.version}” of this policy already exists."]
+    }
+    assert PolicyReview.objects.count() == 0

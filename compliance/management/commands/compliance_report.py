@@ -8,6 +8,7 @@ from django.utils import timezone
 from compliance.enums import Status
 from compliance.reports import REPORT_FIELDS, compliance_report_rows
 from core.spreadsheets import formula_escaped
+from core.text import quoted
 from people.models import Team
 
 
@@ -15,7 +16,7 @@ def iso_date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError as exc:
-        raise CommandError(f"--as-of: {value!r} is not a date in the form YYYY-MM-DD") from exc
+        raise CommandError(f"--as-of: {quoted(value)} is not a date in the form YYYY-MM-DD") from exc
 
 
 class Command(BaseCommand):
@@ -30,7 +31,7 @@ class Command(BaseCommand):
     def handle(self, *args, as_of=None, format="csv", team=None, status=None, **options):
         day = iso_date(as_of) if as_of else timezone.localdate()
         if team and not Team.objects.filter(name__iexact=team).exists():
-            raise CommandError(f"--team: no team called {team!r}")
+            raise CommandError(f"--team: no team called {quoted(team)}")
         rows = compliance_report_rows(day=day, team=team, status=status)
         if format == "json":
             self.stdout.write(json.dumps([r.as_json() for r in rows], indent=1))

@@ -3,6 +3,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from core.text import quoted
 from dashboard.services import snapshot_backfill
 
 
@@ -10,7 +11,7 @@ def iso_date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError as exc:
-        raise CommandError(f"--until: {value!r} is not a date in the form YYYY-MM-DD") from exc
+        raise CommandError(f"--until: {quoted(value)} is not a date in the form YYYY-MM-DD") from exc
 
 
 class Command(BaseCommand):

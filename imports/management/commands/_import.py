@@ -4,6 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from core.text import quoted
 from imports.models import ImportSource
 from imports.progress import CommandProgress
 from imports.reading import CSV_ENCODINGS
@@ -25,7 +26,9 @@ class ImportCommand(BaseCommand):
     kind: str
 
     def add_arguments(self, parser):
-        parser.add_argument("path", help="a CSV file or an Excel workbook (.xlsx; the first sheet is read)")
+        parser.add_argument(
+            "path", help="a CSV file or an Excel workbook (.xlsx; the sheet with the column headings is read)"
+        )
         parser.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
         parser.add_argument(
             "--encoding",
@@ -36,14 +39,15 @@ class ImportCommand(BaseCommand):
 
     def handle(self, *args, path, dry_run=False, encoding="auto", create_teams=False, **options):
         file = Path(path)
+        shown_name = quoted(file.name, limit=255)  # a file name may hold a line break too
         try:
             too_big = size_problem(file.stat().st_size)
             content = b"" if too_big else file.read_bytes()
         except OSError as e:
-            raise CommandError(f"cannot read {path}: {e.strerror}", returncode=1) from None
+            raise CommandError(f"cannot read {quoted(path, limit=255)}: {e.strerror}", returncode=1) from None
         if too_big:
             self.stdout.write(str(too_big))
-            raise CommandError(f"{file.name} was rejected; nothing was written", returncode=1)
+            raise CommandError(f"{shown_name} was rejected; nothing was written", returncode=1)
 
         progress = CommandProgress(self.stderr._out)
         try:
@@ -58,7 +62,7 @@ class ImportCommand(BaseCommand):
                 progress=progress,
             )
         except ImportInterrupted as e:
-            raise CommandError(f"{file.name}: {e} (import {e.batch.pk})", returncode=1) from None
+            raise CommandError(f"{shown_name}: {e} (import {e.batch.pk})", returncode=1) from None
         finally:
             progress.close()
         outcome, batch = result.outcome, result.batch
@@ -69,12 +73,12 @@ class ImportCommand(BaseCommand):
                 self.stdout.write(str(problem))
             count = len(outcome.problems)
             raise CommandError(
-                f"{file.name} was rejected ({count} problem{'s' if count != 1 else ''}); nothing was written "
+                f"{shown_name} was rejected ({count} problem{'s' if count != 1 else ''}); nothing was written "
                 f"(import {batch.pk})",
                 returncode=1,
             )
         for name in outcome.new_teams:
-            self.stdout.write(f"new team: {name}")
+            self.stdout.write(f"new team: {quoted(name)}")
         if dry_run:
             self.stdout.write(f"dry run (import {batch.pk}): nothing was written")
         self.stdout.write(batch.counts_line)
