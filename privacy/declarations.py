@@ -236,7 +236,9 @@ HOLDINGS: tuple[Holding, ...] = (
         "reviews.ColleagueReview",
         via("colleague"),
         "Your reviews: the training discussed and your statuses on the day",
-        erase={"training_discussed": GONE, "snapshot": Fixed({})},
+        # The snapshot is statuses on the review date, figures like a training record's dates:
+        # kept, with any mention of the colleague inside it scrubbed.
+        erase={"training_discussed": GONE, "snapshot": Scrub()},
         kept={"reviewer_name": "who reviewed you: a record about the reviewer"},
     ),
     Holding(

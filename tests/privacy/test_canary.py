@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 import time_machine
 from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
@@ -31,6 +32,7 @@ from core.access import AccessGroup
 from dashboard.models import ComplianceSnapshot, StatusSummary
 from dashboard.selectors.kpi import Quarter, quarterly_kpi
 from dashboard.services import summary_rebuild
+from imports.models import ImportBatch, ImportSource
 from integrations.models import Decision, WebhookDelivery
 from integrations.services import api_client_issue, webhook_register
 from integrations.webhooks import eligibility_changes_detect
@@ -99,7 +101,8 @@ def pg_dump() -> str:
 
 
 def found_in(text: str) -> list[str]:
-    return [c for c in CANARY if c.lower() in text.lower()]
+    """The canary strings in `text`, as text or as the hex pg_dump writes a stored file (bytea) in."""
+    return [c for c in CANARY if c.lower() in text.lower() or c.encode().hex() in text.lower()]
 
 
 def figures():
@@ -151,6 +154,14 @@ def test_the_canary_is_exported_from_every_place_then_erased_from_all(client, tm
         run = run_import("import_training", files, csv_bytes(TRAINING_HEADER, training))
         assert (run.code, run.last) == (0, "created 4, updated 0, unchanged 0")
         canary = Colleague.objects.get(employee_number=NUMBER)
+        # The same file previewed on the upload page and never confirmed: the file itself is stored.
+        hr = UserFactory(username="hr-officer")
+        hr.groups.add(Group.objects.get(name=AccessGroup.HR))
+        client.force_login(hr)
+        upload = SimpleUploadedFile("hr.csv", csv_bytes(COLLEAGUE_HEADER, colleague_rows()))
+        client.post(reverse("imports:upload-colleagues"), {"file": upload, "encoding": "auto"})
+        assert NUMBER.encode() in bytes(ImportBatch.objects.get(source=ImportSource.WEB).content)
+        client.logout()
 
         # The case management system's webhook (its first look is the baseline) and a question.
         api, token = api_client_issue(name="case-system")
@@ -208,10 +219,8 @@ def test_the_canary_is_exported_from_every_place_then_erased_from_all(client, tm
     assert not StatusSummary.objects.filter(employee_number=NUMBER).exists()
 
     # ---- the subject access export shows every place
-    hr = UserFactory(username="hr-officer")
-    hr.groups.add(Group.objects.get(name=AccessGroup.HR))
-    client.force_login(hr)
     with moment("2026-11-28"):
+        client.force_login(hr)
         data = json.loads(client.get(reverse("privacy:subject_access_json", args=[NUMBER])).content)
         html = client.get(reverse("privacy:subject_access", args=[NUMBER])).content.decode()
     sections = data["sections"]
@@ -229,7 +238,7 @@ def test_the_canary_is_exported_from_every_place_then_erased_from_all(client, tm
         "reviews.reviewaction (history)": ("canary-action-31337",),
         "integrations.decision": (NUMBER,),
         "integrations.webhookdelivery": (NUMBER,),
-        "imports.importbatch": (NUMBER, FIRST, LAST, EMAIL),
+        "imports.importbatch": (NUMBER, FIRST, LAST, EMAIL),  # the two imports and the preview
         # Rows about them that hold no text of theirs: present, linked by id.
         "people.roleassignment": (),
         "people.roleassignment (history)": (),
@@ -263,6 +272,7 @@ def test_the_canary_is_exported_from_every_place_then_erased_from_all(client, tm
 
     dump = pg_dump()
     assert found_in(dump) == [], [line for line in dump.splitlines() if found_in(line)]
+    assert ImportBatch.objects.get(source=ImportSource.WEB).content is None  # the stored file went whole
     assert "Olive" in dump and "OTHER-1" in dump  # the dump did read the data
     stored = (
         [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]
