@@ -199,9 +199,7 @@ def wait_for(condition, seconds=60):
 
 
 @pytest.mark.worker
-def test_change_is_delivered_signed_and_retried_by_the_worker(
-    celery_worker, spec_people
-):
+def test_change_is_delivered_signed_and_retried_by_the_worker(celery_worker, spec_people):
     client = ApiClient.objects.create(name="case-system", token_hash="h" * 64, token_prefix="h")
     with Receiver([500]) as receiver:
         hook = webhook_register(

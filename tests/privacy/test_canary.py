@@ -154,6 +154,9 @@ def test_the_canary_is_exported_from_every_place_then_erased_from_all(client, tm
         run = run_import("import_training", files, csv_bytes(TRAINING_HEADER, training))
         assert (run.code, run.last) == (0, "created 4, updated 0, unchanged 0")
         canary = Colleague.objects.get(employee_number=NUMBER)
+        # Their login: the account holds their name, email and a username made from it.
+        canary.user = UserFactory(username="qzephyrcanary", first_name=FIRST, last_name=LAST, email=EMAIL)
+        canary.save()
         # The same file previewed on the upload page and never confirmed: the file itself is stored.
         hr = UserFactory(username="hr-officer")
         hr.groups.add(Group.objects.get(name=AccessGroup.HR))
@@ -228,6 +231,7 @@ def test_the_canary_is_exported_from_every_place_then_erased_from_all(client, tm
         # section: the canary's strings it must show
         "people.colleague": (NUMBER, FIRST, LAST, EMAIL),
         "people.colleague (history)": (NUMBER, FIRST, LAST, EMAIL),
+        "auth.user": ("qzephyrcanary", FIRST, LAST, EMAIL),
         "training.trainingrecord": ("canary-notes-31337", CERTIFICATE),
         "training.trainingrecord (history)": ("canary-notes-31337", CERTIFICATE),
         "compliance.waiver": ("canary-waiver-31337",),
