@@ -1,3 +1,4 @@
+import hashlib
 import secrets
 
 from django.conf import settings
@@ -14,15 +15,20 @@ class CalendarFeed(models.Model):
     """A secret, revocable address at which a calendar app can subscribe to a feed.
 
     Calendar apps cannot sign in, so the unguessable token in the URL is the
-    credential: it is shown to its owner only, and revoking it (or asking for
-    a new one) makes the old address answer 404 at once.
+    credential: it is shown to its owner once, when issued, and revoking it (or
+    asking for a new one) makes the old address answer 404 at once. Only a
+    SHA-256 hash of the token is kept, as for API keys, so a copy of the
+    database gives nobody a working address; the token is long and random, so
+    a fast hash is enough.
     """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feeds"
     )
     kind = models.CharField(max_length=30, choices=CalendarFeedKind.choices)
-    token = models.CharField(max_length=64, unique=True, editable=False)
+    # The column keeps its old name: core 0003 hashed the tokens in place, so no column was
+    # dropped or renamed under the running version.
+    token_hash = models.CharField(max_length=64, unique=True, editable=False, db_column="token")
     created_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     last_fetched_at = models.DateTimeField(null=True, blank=True)
@@ -44,12 +50,21 @@ class CalendarFeed(models.Model):
         return self.revoked_at is None
 
 
-def calendar_feed_issue(*, user, kind: str) -> CalendarFeed:
-    """Revoke the user's live feed of this kind (if any) and issue a new secret address."""
+def calendar_feed_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def calendar_feed_issue(*, user, kind: str) -> tuple[CalendarFeed, str]:
+    """Revoke the user's live feed of this kind (if any) and issue a new secret address.
+
+    Returns the feed and its token in clear: the only time anyone sees it.
+    """
     CalendarFeed.objects.filter(user=user, kind=kind, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
-    return CalendarFeed.objects.create(user=user, kind=kind, token=secrets.token_urlsafe(32))
+    token = secrets.token_urlsafe(32)
+    feed = CalendarFeed.objects.create(user=user, kind=kind, token_hash=calendar_feed_token_hash(token))
+    return feed, token
 
 
 def calendar_feed_revoke(*, user, kind: str) -> int:
@@ -62,7 +77,7 @@ def calendar_feed_resolve(*, token: str, kind: str) -> CalendarFeed | None:
     """The live feed behind a token, or None (unknown or revoked: the view answers 404)."""
     feed = (
         CalendarFeed.objects.select_related("user")
-        .filter(token=token, kind=kind, revoked_at__isnull=True)
+        .filter(token_hash=calendar_feed_token_hash(token), kind=kind, revoked_at__isnull=True)
         .first()
     )
     if feed is not None:

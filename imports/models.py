@@ -71,6 +71,14 @@ class ImportBatch(models.Model):
     outcomes = models.JSONField(
         default=list, blank=True, help_text="Per row: what the import does to it (the preview's table)."
     )
+    # Row numbers only: what those rows held is exactly what must not be kept.
+    skipped_rows = models.JSONField(
+        default=list,
+        # A database default too, so the version still serving during an upgrade can insert batches.
+        db_default=models.Value([], output_field=models.JSONField()),
+        blank=True,
+        help_text="Rows of colleagues not stored here who left longer ago than the retention period.",
+    )
     preview = models.ForeignKey(
         "self",
         null=True,
@@ -102,6 +110,14 @@ class ImportBatch(models.Model):
     @property
     def problem_lines(self) -> list[str]:
         return [str(Problem(*problem)) for problem in self.problems]  # one line each, as the command prints
+
+    @property
+    def skipped_line(self) -> str:
+        """The line before the counts when leavers past the retention period were skipped (else empty)."""
+        if not self.skipped_rows:
+            return ""
+        rows = ", ".join(str(r) for r in self.skipped_rows)
+        return f"skipped {len(self.skipped_rows)} leavers past the retention period (rows {rows})"
 
     @property
     def counts_line(self) -> str:

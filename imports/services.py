@@ -313,6 +313,7 @@ def _finish(batch: ImportBatch, status: str, *, plan=None, problems=()) -> None:
     batch.updated = len(plan.updates) if done else 0
     batch.unchanged = plan.unchanged if done else 0
     batch.outcomes = [list(o) for o in plan.outcomes] if done else []
+    batch.skipped_rows = list(getattr(plan, "skipped", ())) if done else []
     keep = status == ImportStatus.DONE and batch.dry_run
     if not keep:
         batch.content = None  # nothing more to do with the file: a rejected one is fixed and uploaded again

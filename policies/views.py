@@ -7,6 +7,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from compliance.models import Requirement
@@ -379,24 +380,21 @@ def document_download(request, pk):
     )
 
 
-@login_required
-@require_GET
-def calendar(request):
-    _register_user(request)
+def _calendar_page(request, *, token: str | None = None):
     today = timezone.localdate()
     rows = selectors.register_rows(policies_for(request.user), today)
     feed = CalendarFeed.objects.filter(
         user=request.user, kind=CalendarFeedKind.POLICY_REVIEWS, revoked_at__isnull=True
     ).first()
-    feed_url = (
-        request.build_absolute_uri(reverse("policies:feed", args=[feed.token])) if feed is not None else None
-    )
+    # Only a hash is stored: the address can be shown only in the answer that issued it.
+    feed_url = request.build_absolute_uri(reverse("policies:feed", args=[token])) if token else None
     return render(
         request,
         "policies/calendar.html",
         {
             "calendar": selectors.review_calendar(rows, today),
             "today": today,
+            "feed": feed,
             "feed_url": feed_url,
             "warning_days": selectors.warning_days(),
         },
@@ -404,12 +402,22 @@ def calendar(request):
 
 
 @login_required
+@require_GET
+def calendar(request):
+    _register_user(request)
+    return _calendar_page(request)
+
+
+@login_required
 @require_POST
+@never_cache
 def feed_subscribe(request):
     _register_user(request)
-    calendar_feed_issue(user=request.user, kind=CalendarFeedKind.POLICY_REVIEWS)
-    messages.success(request, "Your calendar address is below; any earlier address no longer works.")
-    return redirect("policies:calendar")
+    _, token = calendar_feed_issue(user=request.user, kind=CalendarFeedKind.POLICY_REVIEWS)
+    messages.success(
+        request, "Your calendar address is below, shown this once; any earlier address no longer works."
+    )
+    return _calendar_page(request, token=token)
 
 
 @login_required

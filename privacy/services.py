@@ -4,25 +4,13 @@ import datetime as dt
 
 from django.apps import apps
 from django.conf import settings
-from django.core import serializers
 from django.db import models, transaction
 
 from core.dates import add_months
 from people.models import Colleague
 
+from .declarations import HOLDINGS, Holding, Subject, mentioned
 from .models import Anonymisation, DataExport
-
-# Fields that identify a person or may hold free text about them (a waiver's reason can be
-# a health condition). Course codes and dates stay: they are what the aggregate figures need.
-SCRUB = {
-    "first_name": "Former",
-    "last_name": "colleague",
-    "email": "",
-    "certificate": "",
-    "notes": "",
-    "reason": "Removed under the retention rule",
-    "training_discussed": "Removed under the retention rule",  # a colleague review's notes
-}
 
 
 def export_record(*, user, kind: str, rows: int = 0, description: str = "", subject=None) -> DataExport:
@@ -36,58 +24,77 @@ def export_record(*, user, kind: str, rows: int = 0, description: str = "", subj
     )
 
 
-def _colleague_foreign_keys():
-    """Every (model, field) whose ForeignKey points at a colleague, history tables included."""
-    for model in apps.get_models():
-        for field in model._meta.get_fields():
-            if (
-                isinstance(field, models.ForeignKey)
-                and field.related_model is Colleague
-                and field.name not in ("line_manager", "manager")  # those rows are about someone else
-            ):
-                yield model, field
+def subject_of(colleague: Colleague) -> Subject:
+    return Subject(
+        pk=colleague.pk,
+        employee_number=colleague.employee_number,
+        user_id=colleague.user_id,
+        full_name=colleague.full_name,
+        email=colleague.email,
+    )
+
+
+def _tables(holding: Holding):
+    """The holding's model and, when it keeps history, its history model, each with its section name."""
+    model = apps.get_model(holding.model)
+    label = model._meta.label_lower
+    yield model, label
+    history = getattr(model, "history", None)
+    if holding.history and history is not None:
+        yield history.model, f"{label} (history)"
 
 
 def subject_access_data(colleague: Colleague) -> dict:
-    """Everything held on one colleague, section by section (model label -> list of records)."""
-    sections = {
-        "people.colleague": serializers.serialize("python", [colleague]),
-        "people.colleague (history)": serializers.serialize("python", colleague.history.all()),
-    }
-    for model, field in sorted(_colleague_foreign_keys(), key=lambda mf: mf[0]._meta.label_lower):
-        objects = model._default_manager.filter(**{field.attname: colleague.pk})
-        label = model._meta.label_lower
-        if model.__name__.startswith("Historical"):
-            label = f"{model.instance_type._meta.label_lower} (history)"
-        if objects.exists():
-            sections.setdefault(label, []).extend(serializers.serialize("python", objects))
-    if colleague.user_id:
-        user = colleague.user
-        sections["account"] = [
-            {
-                "username": user.username,
-                "email": user.email,
-                "date_joined": user.date_joined,
-                "last_login": user.last_login,
-                "groups": list(user.groups.values_list("name", flat=True)),
-            }
-        ]
-    sections["teams managed"] = [
-        {"team": name} for name in colleague.managed_teams.values_list("name", flat=True)
-    ]
+    """Everything held on one colleague, section by section, from privacy.declarations.HOLDINGS."""
+    subject = subject_of(colleague)
+    sections: dict[str, list[dict]] = {}
+    about: dict[str, str] = {}
+    for holding in HOLDINGS:
+        for model, label in _tables(holding):
+            rows = model._default_manager.filter(holding.subject(subject))
+            if label.endswith("(history)"):
+                rows = rows.order_by("-history_date", "-history_id")
+            else:
+                rows = rows.order_by("pk")
+            found = [_record(row, holding, subject) for row in rows]
+            found = [r for r in found if r is not None]
+            if found:
+                sections[label] = found
+                about[label] = holding.about + (" (earlier versions)" if label.endswith("(history)") else "")
     return {
         "employee_number": colleague.employee_number,
         "name": colleague.full_name,
-        "sections": {k: [_plain(r) for r in v] for k, v in sections.items() if v},
+        "about": about,
+        "sections": sections,
     }
 
 
-def _plain(record: dict) -> dict:
-    fields = record.get("fields", record)
-    out = {"id": record["pk"]} if "pk" in record else {}
-    for key, value in fields.items():
-        out[key] = value.isoformat() if isinstance(value, dt.date | dt.datetime) else value
+def _record(row, holding: Holding, subject: Subject) -> dict | None:
+    names = holding.export_fields or tuple(
+        f.name for f in row._meta.concrete_fields if not isinstance(f, models.BinaryField)
+    )
+    out, named = {"id": row.pk}, False
+    for name in names:
+        field = row._meta.get_field(name)
+        value = getattr(row, field.attname)
+        if holding.shared and name in holding.erase:
+            # A message or file row shared with others: only what is about this colleague.
+            value = mentioned(value, subject)
+            if value in (None, []):
+                continue
+            named = True
+        out[field.attname if field.is_relation else name] = _plain(value)
+    if holding.shared and not named:
+        return None  # found by the search but not about them (E1 inside E10)
     return out
+
+
+def _plain(value):
+    if isinstance(value, dt.date | dt.datetime):
+        return value.isoformat()
+    if isinstance(value, memoryview | bytes):
+        return f"(a file of {len(value)} bytes)"
+    return value
 
 
 def leavers_due_for_anonymisation(*, today: dt.date):
@@ -100,43 +107,40 @@ def leavers_due_for_anonymisation(*, today: dt.date):
 
 @transaction.atomic
 def colleague_anonymise(*, colleague: Colleague) -> Anonymisation:
-    """Remove a leaver's personal data everywhere, history included, keeping the figures.
+    """Remove a leaver's personal data everywhere it is declared, history included, keeping the figures.
 
-    Training records keep their course and date, so past compliance rates and
-    the KPI report do not change; names, email, certificate numbers, notes and
-    waiver reasons go, in the live tables and in every history table.
+    privacy.declarations.HOLDINGS says where it lives and how each field is
+    erased; the subject access export reads the same list. Dates, statuses,
+    course codes and the links between rows stay, so past compliance rates
+    and the KPI figures do not change. Rows are changed through update(), so
+    no new history row records the old values again.
     """
     left_on = colleague.leaving_date
-    pseudonym = f"ANON-{colleague.pk}"
-    for model, field in _colleague_foreign_keys():
-        scrub = {f: v for f, v in SCRUB.items() if _has_field(model, f)}
-        if scrub:
-            model._default_manager.filter(**{field.attname: colleague.pk}).update(**scrub)
-    historical = colleague.history.model
-    historical.objects.filter(id=colleague.pk).update(
-        first_name=SCRUB["first_name"], last_name=SCRUB["last_name"], email="", employee_number=pseudonym
-    )
-    if colleague.user_id:
-        type(colleague.user).objects.filter(pk=colleague.user_id).update(
-            first_name="", last_name="", email="", is_active=False
-        )
-    # The live row last, through update() so no new history row re-records the old values.
-    Colleague.objects.filter(pk=colleague.pk).update(
-        first_name=SCRUB["first_name"],
-        last_name=SCRUB["last_name"],
-        email="",
-        employee_number=pseudonym,
-        user=None,
-    )
+    subject = subject_of(colleague)
+    # The colleague's own row last: the others are found through its number and name.
+    for holding in sorted(HOLDINGS, key=lambda h: h.model == "people.Colleague"):
+        for model, _ in _tables(holding):
+            _erase(model, holding, subject)
     return Anonymisation.objects.create(colleague=colleague, left_on=left_on)
 
 
-def _has_field(model, name: str) -> bool:
-    try:
+def _erase(model, holding: Holding, subject: Subject) -> None:
+    if not holding.erase:
+        return
+    rows = model._default_manager.filter(holding.subject(subject))
+    fixed, per_row = {}, {}
+    for name, eraser in holding.erase.items():
         field = model._meta.get_field(name)
-    except Exception:
-        return False
-    return isinstance(field, models.CharField | models.TextField | models.EmailField)
+        is_constant, value = eraser.constant(subject)
+        if is_constant:
+            fixed[field.attname] = value
+        else:
+            per_row[field.attname] = eraser
+    for row in rows.only("pk", *per_row) if per_row else ():
+        changes = {name: eraser.value(getattr(row, name), subject) for name, eraser in per_row.items()}
+        model._default_manager.filter(pk=row.pk).update(**changes)
+    if fixed:
+        rows.update(**fixed)
 
 
 def anonymise_leavers(*, today: dt.date) -> list[str]:

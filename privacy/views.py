@@ -40,7 +40,10 @@ def subject_access(request, employee_number: str, fmt: str = "html"):
         )
         response["Content-Disposition"] = f'attachment; filename="subject-access-{colleague.pk}.json"'
         return response
-    return render(request, "privacy/subject_access.html", {"colleague": colleague, "data": data})
+    sections = [(data["about"][label], label, records) for label, records in data["sections"].items()]
+    return render(
+        request, "privacy/subject_access.html", {"colleague": colleague, "data": data, "sections": sections}
+    )
 
 
 @login_required

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import timezone
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vDuration
 
 from compliance import engine
 from compliance.enums import Status
@@ -42,7 +42,9 @@ def team_due_dates_calendar(*, user, day: dt.date) -> bytes:
     cal.add("x-wr-caldesc", "Hate Harassment Policy 6.0: when each colleague's training falls due.")
     cal.add("x-wr-timezone", "Europe/London")
     cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-    cal.add("x-published-ttl", REFRESH)
+    # An X- property has no known type: a bare timedelta is written as "12:00:00",
+    # which Outlook cannot read; vDuration writes the iCalendar duration PT12H.
+    cal.add("x-published-ttl", vDuration(REFRESH))
     stamp = timezone.now()
     link = colleague_url_maker()
     first, last = day - WINDOW_PAST, day + WINDOW_AHEAD

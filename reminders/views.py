@@ -13,14 +13,10 @@ from .calendar import team_due_dates_calendar
 from .selectors import calendar_feed_live
 
 
-@login_required
-@never_cache
-def calendar_feed_page(request):
-    """Where a manager gets, replaces or turns off the secret address of their due-dates calendar."""
+def _feed_page(request, *, token: str | None = None):
     feed = calendar_feed_live(user=request.user)
-    address = (
-        request.build_absolute_uri(reverse("reminders:team_calendar", args=[feed.token])) if feed else None
-    )
+    # Only a hash is stored: the address can be shown only in the answer that issued it.
+    address = request.build_absolute_uri(reverse("reminders:team_calendar", args=[token])) if token else None
     return render(
         request,
         "reminders/calendar_feed.html",
@@ -33,17 +29,25 @@ def calendar_feed_page(request):
 
 
 @login_required
+@never_cache
+def calendar_feed_page(request):
+    """Where a manager gets, replaces or turns off the secret address of their due-dates calendar."""
+    return _feed_page(request)
+
+
+@login_required
 @require_POST
+@never_cache
 def calendar_feed_new(request):
     replacing = calendar_feed_live(user=request.user) is not None
-    calendar_feed_issue(user=request.user, kind=CalendarFeedKind.TEAM_DUE_DATES)
+    _, token = calendar_feed_issue(user=request.user, kind=CalendarFeedKind.TEAM_DUE_DATES)
     messages.success(
         request,
         "New calendar address ready. The old address has stopped working."
         if replacing
         else "Calendar address ready. Add it to your calendar app.",
     )
-    return redirect("reminders:calendar_feed")
+    return _feed_page(request, token=token)
 
 
 @login_required

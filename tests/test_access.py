@@ -255,7 +255,7 @@ ROWS = [
         label="manager's",
         may_write=frozenset({"core_calendarfeed"}),
     ),
-    Row("policies:feed_subscribe", answers(403, hr=302, auditor=302, policy=302), method="post"),
+    Row("policies:feed_subscribe", answers(403, hr=200, auditor=200, policy=200), method="post"),
     Row("policies:feed_revoke", answers(403, hr=302, auditor=302, policy=302), method="post"),
     Row("policies:document", REGISTER, kwargs=lambda w: {"pk": w.document.pk}),
     Row(
@@ -407,7 +407,7 @@ ROWS = [
     # Everyone may have their own address: its events are whatever colleagues_for lets them see.
     Row("reminders:calendar_feed", SIGNED_IN),
     Row("reminders:calendar_feed_new", answers(405), label="get"),
-    Row("reminders:calendar_feed_new", answers(302), method="post"),
+    Row("reminders:calendar_feed_new", answers(200), method="post"),  # shows the new address once
     Row("reminders:calendar_feed_stop", answers(302), method="post"),
     # ---------------------------------------------------------------- the dashboard
     # Those who see no figures are sent to the page that is theirs (own record, or the KPI report).
@@ -519,7 +519,7 @@ def build_world() -> SimpleNamespace:
     )
 
     def feed(user, kind, revoked=False):
-        token = calendar_feed_issue(user=user, kind=kind).token
+        _, token = calendar_feed_issue(user=user, kind=kind)
         if revoked:
             calendar_feed_revoke(user=user, kind=kind)
         return token

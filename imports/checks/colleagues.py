@@ -96,6 +96,7 @@ class ColleaguePlan:
     new_teams: dict[str, str] = field(default_factory=dict)  # lower case -> name as first written
     manager_ids: dict[str, int] = field(default_factory=dict)  # managers already stored: number -> id
     outcomes: list[Outcome] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)  # rows of leavers past the retention period
 
 
 def colleague_check(
@@ -110,10 +111,13 @@ def colleague_check(
     """Check every row and the file as a whole; plan the changes.
 
     An empty optional cell keeps what is stored (a file never erases), so an
-    HR system export that lacks emails leaves the emails alone. A leaver who
-    left before `forgotten_before` is not added: the retention rule has removed
-    (or is about to remove) their personal data, and an old export must not
-    bring it back.
+    HR system export that lacks emails leaves the emails alone. A row for a
+    colleague not stored here who left before `forgotten_before` is skipped
+    (`plan.skipped`), not checked further and not stored: the retention rule
+    has removed their personal data, and HR systems export every leaver they
+    hold, so such rows are expected rather than a fault in the file. A stored
+    colleague whose row shows such a date is an ordinary update: the retention
+    rule erases them on its next run.
     """
     plan = ColleaguePlan(rows=len(table.rows))
     column = {name: i for i, name in enumerate(table.columns)}
@@ -122,27 +126,16 @@ def colleague_check(
     first_row: dict[str, int] = {}
     dates: dict = {}
     i_number = column["employee_number"]
-    in_file = {text(cells[i_number]) for _, cells in table.rows}
+    in_file = set()
     for done, (number, cells) in enumerate(table.rows, 1):
         if progress is not None and done % step == 0:
             progress("Checking rows", done, plan.rows)
+        if forgotten_before is not None and _left_long_ago(cells, column, lookups, forgotten_before, dates):
+            plan.skipped.append(number)
+            continue
+        in_file.add(text(cells[i_number]))
         change = _row(number, cells, column, lookups, plan, create_teams, dates)
         if change is None:
-            continue
-        if (
-            change.stored is None
-            and forgotten_before is not None
-            and change.leaving_date is not None
-            and change.leaving_date < forgotten_before
-        ):
-            plan.problems.append(
-                Problem(
-                    number,
-                    "leaving_date",
-                    f"left on {change.leaving_date:%d/%m/%Y}, longer ago than personal data is kept "
-                    "(the retention rule): not added",
-                )
-            )
             continue
         if change.employee_number in first_row:
             plan.problems.append(
@@ -180,6 +173,24 @@ def colleague_check(
     if progress is not None:
         progress("Checking rows", plan.rows, plan.rows)
     return plan
+
+
+def _left_long_ago(cells, column, lookups: ColleagueLookups, forgotten_before: dt.date, dates) -> bool:
+    """A colleague not stored here whose leaving date is before `forgotten_before`.
+
+    Decided before any other check: an old leaver's role or team may no longer
+    exist, and a row that is not stored cannot be wrong. A leaving date that
+    cannot be read is left to the ordinary checks, which report it.
+    """
+    i_leaving = column.get("leaving_date")
+    if i_leaving is None or text(cells[i_leaving]) == "":
+        return False
+    if text(cells[column["employee_number"]]) in lookups.colleagues:
+        return False
+    try:
+        return parse_date(cells[i_leaving], dates) < forgotten_before
+    except CellProblem:
+        return False
 
 
 def _row(number, cells, column, lookups: ColleagueLookups, plan: ColleaguePlan, create_teams, dates):

@@ -17,22 +17,22 @@ pytestmark = pytest.mark.django_db
 
 def test_calendar_feed_new_address_revokes_the_old():
     user = UserFactory()
-    first = calendar_feed_issue(user=user, kind=CalendarFeedKind.TEAM_DUE_DATES)
-    assert calendar_feed_resolve(token=first.token, kind=CalendarFeedKind.TEAM_DUE_DATES) == first
-    second = calendar_feed_issue(user=user, kind=CalendarFeedKind.TEAM_DUE_DATES)
-    assert calendar_feed_resolve(token=first.token, kind=CalendarFeedKind.TEAM_DUE_DATES) is None
-    assert calendar_feed_resolve(token=second.token, kind=CalendarFeedKind.POLICY_REVIEWS) is None
+    first, first_token = calendar_feed_issue(user=user, kind=CalendarFeedKind.TEAM_DUE_DATES)
+    assert calendar_feed_resolve(token=first_token, kind=CalendarFeedKind.TEAM_DUE_DATES) == first
+    _, second_token = calendar_feed_issue(user=user, kind=CalendarFeedKind.TEAM_DUE_DATES)
+    assert calendar_feed_resolve(token=first_token, kind=CalendarFeedKind.TEAM_DUE_DATES) is None
+    assert calendar_feed_resolve(token=second_token, kind=CalendarFeedKind.POLICY_REVIEWS) is None
     assert calendar_feed_revoke(user=user, kind=CalendarFeedKind.TEAM_DUE_DATES) == 1
-    assert calendar_feed_resolve(token=second.token, kind=CalendarFeedKind.TEAM_DUE_DATES) is None
-    assert len(second.token) >= 40
+    assert calendar_feed_resolve(token=second_token, kind=CalendarFeedKind.TEAM_DUE_DATES) is None
+    assert len(second_token) >= 40
     assert CalendarFeed.objects.filter(user=user).count() == 2
 
 
 def test_claim_once_lets_exactly_one_claim_win():
     # CalendarFeed's token is unique: the second claim of the same key loses.
     user = UserFactory()
-    won = claim_once(CalendarFeed, user=user, kind=CalendarFeedKind.POLICY_REVIEWS, token="same")
-    lost = claim_once(CalendarFeed, user=user, kind=CalendarFeedKind.TEAM_DUE_DATES, token="same")
+    won = claim_once(CalendarFeed, user=user, kind=CalendarFeedKind.POLICY_REVIEWS, token_hash="same")
+    lost = claim_once(CalendarFeed, user=user, kind=CalendarFeedKind.TEAM_DUE_DATES, token_hash="same")
     assert (won is not None, lost) == (True, None)
     assert isinstance(won, models.Model)
 

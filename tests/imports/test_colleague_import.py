@@ -174,8 +174,8 @@ def test_a_corrected_start_date_carries_a_first_role_dated_from_it(org, tmp_path
             "row 2: role_start_date: 01/01/2019 is before the start date 01/05/2020",
         ),
         (
-            [row("E10", leaving="2020-01-01", start="2020-02-01")],
-            "row 2: leaving_date: 01/01/2020 is before the start date 01/02/2020",
+            [row("E10", leaving="2025-01-01", start="2025-02-01")],
+            "row 2: leaving_date: 01/01/2025 is before the start date 01/02/2025",
         ),
         (
             [row("E10", role_start="2025-01-01", leaving="2024-12-31")],
@@ -296,17 +296,55 @@ def test_role_history_follows_colleague_role_set_step_for_step(org, tmp_path):
     check()
 
 
-def test_a_leaver_past_the_retention_period_is_not_added_back(org, tmp_path, settings):
-    """privacy/ removes a leaver's data six years on; an old HR export must not bring it back."""
+def test_leavers_past_the_retention_period_are_skipped_reported_and_not_stored(org, tmp_path, settings):
+    """privacy/ removes a leaver's data six years on; HR systems export every leaver they hold.
+
+    Today is 28/11/2026, so a leaving date before 28/11/2020 is past the period.
+    """
     settings.RETENTION_YEARS_AFTER_LEAVING = 6
-    before = written()
-    run = colleagues(tmp_path, [row("E10", start="2010-01-04", leaving="27/11/2020"), row("E11")])
-    assert (run.code, run.lines) == (
-        1,
+    rows = [
+        row("E10", start="2010-01-04", leaving="27/11/2020"),
+        row("E11"),
+        # An old leaver's role and team may be long gone: the row is skipped, not checked.
+        row("E12", role="RETIRED-ROLE", team="Closed Office", start="2001-01-01", leaving="2015-03-31"),
+        row("E13", start="2010-01-04", leaving="28/11/2020"),  # on the day: kept
+        row("E10", start="2010-01-04", leaving="27/11/2020"),  # twice in the file: skipped twice
+    ]
+    dry = colleagues(tmp_path, rows, "--dry-run")
+    assert (dry.code, dry.lines[-2:]) == (
+        0,
         [
-            "row 2: leaving_date: left on 27/11/2020, longer ago than personal data is kept (the retention "
-            "rule): not added"
+            "skipped 3 leavers past the retention period (rows 2, 4, 6)",
+            "created 2, updated 0, unchanged 0",
         ],
     )
+    run = colleagues(tmp_path, rows)
+    assert (run.code, run.lines) == (
+        0,
+        [
+            "skipped 3 leavers past the retention period (rows 2, 4, 6)",
+            "created 2, updated 0, unchanged 0",
+        ],
+    )
+    assert not Colleague.objects.filter(employee_number__in=["E10", "E12"]).exists()
+    assert not Colleague.history.filter(employee_number__in=["E10", "E12"]).exists()
+    batch = ImportBatch.objects.get(dry_run=False)
+    assert (batch.skipped_rows, [o[0] for o in batch.outcomes]) == ([2, 4, 6], [3, 5])
+    # Nothing the skipped rows held is kept with the import either.
+    assert "First10" not in str(ImportBatch.objects.values_list("outcomes", "problems", "warnings"))
+
+
+def test_a_stored_colleague_showing_an_old_leaving_date_is_an_ordinary_update(org, tmp_path, settings):
+    """The retention rule, not the import, erases them (on its next run)."""
+    settings.RETENTION_YEARS_AFTER_LEAVING = 6
+    run = colleagues(tmp_path, [row("E1", role="CSM", start="2018-04-01", leaving="31/12/2019")])
+    assert (run.code, run.lines) == (0, ["created 0, updated 1, unchanged 0"])
+    assert Colleague.objects.get(employee_number="E1").leaving_date == d("2019-12-31")
+
+
+def test_an_unreadable_leaving_date_is_still_a_problem_not_a_skip(org, tmp_path, settings):
+    settings.RETENTION_YEARS_AFTER_LEAVING = 6
+    before = written()
+    run = colleagues(tmp_path, [row("E10", start="2010-01-04", leaving="31/13/2015")])
+    assert run.code == 1 and run.lines[0].startswith("row 2: leaving_date: ")
     assert written() == before
-    assert colleagues(tmp_path, [row("E10", start="2010-01-04", leaving="28/11/2020")]).code == 0

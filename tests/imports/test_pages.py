@@ -120,6 +120,31 @@ def test_a_rejected_upload_lists_every_problem_and_offers_no_confirm(client, hr)
     assert written() == before
 
 
+def test_the_colleagues_preview_and_import_report_skipped_leavers_like_the_command(
+    client, hr, tmp_path, settings
+):
+    settings.RETENTION_YEARS_AFTER_LEAVING = 6
+    rows = [
+        ["E20", "Dee", "Dean", "", "NHO", "North Neighbourhoods", "E1", "2025-01-06", "", ""],
+        ["E21", "Old", "Leaver", "", "NHO", "North Neighbourhoods", "", "2001-01-06", "", "31/03/2012"],
+    ]
+    content = csv_bytes(COLLEAGUE_HEADER, rows)
+    line = "skipped 1 leavers past the retention period (rows 3)"
+    page = text(client.get(upload(client, content, kind="colleagues", name="hr.csv").url))
+    assert f"{line}: they will not be stored" in page
+    assert "created 1, updated 0, unchanged 0" in page
+    client.post(reverse("imports:confirm", args=[ImportBatch.objects.get().pk]))
+    page = text(client.get(reverse("imports:batch", args=[ImportBatch.objects.get(dry_run=False).pk])))
+    assert f"{line}: they were not stored" in page
+    assert list(
+        Colleague.objects.filter(employee_number__in=["E20", "E21"]).values_list("employee_number")
+    ) == [("E20",)]
+    assert run_import("import_colleagues", tmp_path, content, "--dry-run").lines[-2:] == [
+        line,
+        "created 0, updated 0, unchanged 1",
+    ]
+
+
 def test_colleagues_upload_creates_teams_only_when_allowed(client, hr):
     rows = [["E20", "Dee", "Dean", "", "NHO", "West Patch", "E1", "2025-01-06", "", ""]]
     page = text(client.get(upload(client, csv_bytes(COLLEAGUE_HEADER, rows), kind="colleagues").url))

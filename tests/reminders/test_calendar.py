@@ -1,6 +1,8 @@
 """The manager's calendar feed: secret, revocable, scoped, with stable all-day events."""
 
 import datetime as dt
+import hashlib
+import re
 
 import pytest
 import time_machine
@@ -37,8 +39,8 @@ def north(reference):
 
 
 def feed_url(user) -> str:
-    feed = calendar_feed_issue(user=user, kind=CalendarFeedKind.TEAM_DUE_DATES)
-    return reverse("reminders:team_calendar", args=[feed.token])
+    _, token = calendar_feed_issue(user=user, kind=CalendarFeedKind.TEAM_DUE_DATES)
+    return reverse("reminders:team_calendar", args=[token])
 
 
 def events(client, url) -> dict:
@@ -115,8 +117,8 @@ def test_feed_of_a_deactivated_user_is_404(client, north):
 
 
 def test_feed_policy_review_token_does_not_open_team_feed(client, north):
-    feed = calendar_feed_issue(user=north, kind=CalendarFeedKind.POLICY_REVIEWS)
-    assert client.get(reverse("reminders:team_calendar", args=[feed.token])).status_code == 404
+    _, token = calendar_feed_issue(user=north, kind=CalendarFeedKind.POLICY_REVIEWS)
+    assert client.get(reverse("reminders:team_calendar", args=[token])).status_code == 404
 
 
 @pytest.mark.parametrize("count", [1, 50])
@@ -137,17 +139,23 @@ def test_calendar_page_get_replace_and_turn_off(client, north):
     page = reverse("reminders:calendar_feed")
     assert "You have no calendar address" in client.get(page).content.decode()
 
-    response = client.post(reverse("reminders:calendar_feed_new"), follow=True)
+    response = client.post(reverse("reminders:calendar_feed_new"))
     body = response.content.decode()
-    first = north.calendar_feeds.get(revoked_at__isnull=True)
+    first = re.search(r"http://testserver/reminders/calendar/([\w-]+)\.ics", body)[1]
     assert "Calendar address ready" in body
-    assert f"http://testserver/reminders/calendar/{first.token}.ics" in body
-    assert f'href="webcal://testserver/reminders/calendar/{first.token}.ics"' in body
+    assert f'href="webcal://testserver/reminders/calendar/{first}.ics"' in body
+    assert client.get(reverse("reminders:team_calendar", args=[first])).status_code == 200
+    # Shown once: the page afterwards cannot show it, and the database holds only its hash.
+    later = client.get(page).content.decode()
+    assert (first in later, "shown once" in later) == (False, True)
+    assert north.calendar_feeds.get().token_hash == hashlib.sha256(first.encode()).hexdigest()
 
-    body = client.post(reverse("reminders:calendar_feed_new"), follow=True).content.decode()
-    second = north.calendar_feeds.get(revoked_at__isnull=True)
+    body = client.post(reverse("reminders:calendar_feed_new")).content.decode()
+    second = re.search(r"http://testserver/reminders/calendar/([\w-]+)\.ics", body)[1]
     assert "The old address has stopped working" in body
-    assert (first.token in body, second.token in body) == (False, True)
+    assert first not in body
+    assert client.get(reverse("reminders:team_calendar", args=[first])).status_code == 404
+    assert client.get(reverse("reminders:team_calendar", args=[second])).status_code == 200
 
     body = client.post(reverse("reminders:calendar_feed_stop"), follow=True).content.decode()
     assert "Calendar address turned off" in body
@@ -157,7 +165,7 @@ def test_calendar_page_get_replace_and_turn_off(client, north):
 def test_calendar_page_needs_sign_in_and_post(client, north):
     page = reverse("reminders:calendar_feed")
     assert client.get(page).status_code == 302
-    assert client.post(reverse("reminders:calendar_feed_new")).status_code == 302
+    assert client.post(reverse("reminders:calendar_feed_new")).status_code == 302  # to sign in
     client.force_login(north)
     assert client.get(reverse("reminders:calendar_feed_new")).status_code == 405
     assert north.calendar_feeds.count() == 0
@@ -165,6 +173,6 @@ def test_calendar_page_needs_sign_in_and_post(client, north):
 
 def test_calendar_page_shows_only_my_own_address(client, north):
     other, _ = manager_of("East", "ed")
-    theirs = calendar_feed_issue(user=other, kind=CalendarFeedKind.TEAM_DUE_DATES)
+    _, theirs = calendar_feed_issue(user=other, kind=CalendarFeedKind.TEAM_DUE_DATES)
     client.force_login(north)
-    assert theirs.token not in client.get(reverse("reminders:calendar_feed")).content.decode()
+    assert theirs not in client.get(reverse("reminders:calendar_feed")).content.decode()

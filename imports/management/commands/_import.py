@@ -81,4 +81,6 @@ class ImportCommand(BaseCommand):
             self.stdout.write(f"new team: {quoted(name)}")
         if dry_run:
             self.stdout.write(f"dry run (import {batch.pk}): nothing was written")
+        if batch.skipped_line:
+            self.stdout.write(batch.skipped_line)
         self.stdout.write(batch.counts_line)
