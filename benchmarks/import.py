@@ -270,7 +270,8 @@ def copy_floor(path: Path, *, triggers: bool) -> tuple[int, list[int]]:
             "INSERT INTO training_trainingrecord (colleague_id, course_id, completed_on, provider, certificate,"
             " notes, source, created_at)"
             " SELECT c.id, k.id, CASE WHEN s.completed_on LIKE '%/%' THEN to_date(s.completed_on, 'DD/MM/YYYY')"
-            " ELSE s.completed_on::date END, s.provider, s.certificate, s.notes, 'import', now()"
+            " ELSE s.completed_on::date END, coalesce(s.provider, ''), coalesce(s.certificate, ''),"
+            " coalesce(s.notes, ''), 'import', now()"
             " FROM staging s JOIN people_colleague c ON c.employee_number = s.employee_number"
             " JOIN training_course k ON k.code = s.course ON CONFLICT DO NOTHING"
         )
