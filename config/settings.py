@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "programme",
     "reviews",
     "integrations",
+    "api",
     "imports",
     "reminders",
     "dashboard",
@@ -227,7 +228,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
-    "EXCEPTION_HANDLER": "integrations.rest.api_exception_handler",
+    "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Hate-crime case eligibility API",

@@ -4,52 +4,18 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, status
 from rest_framework.response import Response
 
 from compliance.models import CaseType
+from integrations.enums import Scope
+from integrations.models import Webhook
+from integrations.services import webhook_register, webhook_remove
 
-from .enums import Scope
-from .models import Webhook
-from .rest import BAD_PARAMETER, FORBIDDEN, THROTTLED, UNAUTHENTICATED, ApiView, api_client_of, error
-from .services import webhook_register, webhook_remove
-
-
-class WebhookSerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True, help_text="Identifies the webhook, e.g. to remove it.")
-    url = serializers.URLField(
-        max_length=500, help_text="Where to POST `eligibility.changed` events (http or https)."
-    )
-    case_type = serializers.SlugField(max_length=50, help_text="The case type to follow, e.g. `hate_crime`.")
-    active = serializers.BooleanField(read_only=True, help_text="Deliveries are sent while true.")
-    created_at = serializers.DateTimeField(read_only=True, help_text="When it was registered.")
-
-    def validate_case_type(self, value):
-        if not CaseType.objects.filter(code=value).exists():
-            raise serializers.ValidationError(f"unknown case type {value!r}")
-        return value
-
-    def to_representation(self, hook):
-        return {
-            "id": hook.pk,
-            "url": hook.url,
-            "case_type": hook.case_type.code,
-            "active": hook.active,
-            "created_at": hook.created_at.isoformat(),
-        }
-
-
-class RegisteredWebhookSerializer(WebhookSerializer):
-    secret = serializers.CharField(
-        read_only=True,
-        help_text=(
-            "Shown this once. Each delivery carries `X-Signature-256: sha256=<hex>`, the HMAC-SHA256 with this "
-            "secret of `<X-Webhook-Timestamp>.<body>`, and an `Idempotency-Key` that repeats on retries."
-        ),
-    )
-
-    def to_representation(self, hook):
-        return {**super().to_representation(hook), "secret": hook.secret}
+from .auth import api_client_of
+from .base import ApiView
+from .errors import BAD_PARAMETER, FORBIDDEN, THROTTLED, UNAUTHENTICATED, error
+from .serializers import RegisteredWebhookSerializer, WebhookSerializer
 
 
 def client_required(request):

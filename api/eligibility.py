@@ -6,42 +6,32 @@ write the answers. Machine clients' answers go to the decision log.
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-
 from django.conf import settings
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions, serializers
+from rest_framework import exceptions
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
+from compliance import selectors
+from compliance.enums import Reason
+from compliance.serializers import eligibility_json
 from integrations.enums import Scope
-from integrations.rest import (
-    BAD_PARAMETER,
-    FORBIDDEN,
-    THROTTLED,
-    UNAUTHENTICATED,
-    ApiView,
-    BadParameter,
-    api_client_of,
-    error,
-)
 from integrations.services import api_client_forget, api_client_still_live, decision_log_record
 from people.access import colleagues_for
 from people.models import Team
 
-from . import selectors
-from .enums import Reason
+from .auth import api_client_of
+from .base import ApiView
+from .errors import BAD_PARAMETER, FORBIDDEN, THROTTLED, UNAUTHENTICATED, BadParameter, error
+from .params import bool_param, case_type_param, date_param
 from .serializers import (
     BulkEligibilityRequestSerializer,
     EligibilityListSerializer,
     EligibilitySerializer,
-    eligibility_json,
+    PaginatedEligibilitySerializer,
 )
-
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 CASE_TYPE_PARAMETER = OpenApiParameter(
     "case_type", str, required=True, description="A case type's code, e.g. `hate_crime`."
@@ -56,27 +46,6 @@ ON_PARAMETER = OpenApiParameter(
     ),
 )
 COMMON_ERRORS = {400: BAD_PARAMETER, 401: UNAUTHENTICATED, 403: FORBIDDEN, 429: THROTTLED}
-
-
-def date_param(value: str | None, name: str = "on") -> dt.date:
-    if value is None or value == "":
-        return timezone.localdate()
-    try:
-        if not _ISO_DATE.fullmatch(value):
-            raise ValueError
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise BadParameter(name, f"{value!r} is not a date in the form YYYY-MM-DD") from None
-
-
-def case_type_param(value, catalogue):
-    if not value:
-        raise BadParameter("case_type", "required, e.g. case_type=hate_crime")
-    try:
-        return selectors.case_type_rule(catalogue, str(value))
-    except selectors.UnknownCaseType:
-        known = ", ".join(sorted(catalogue.case_types_by_code)) or "none"
-        raise BadParameter("case_type", f"unknown case type {value!r}; known: {known}") from None
 
 
 def scope_of(request):
@@ -105,13 +74,6 @@ class EligibilityPagination(PageNumberPagination):
             return super().paginate_queryset(queryset, request, view)
         except exceptions.NotFound:
             raise BadParameter(self.page_query_param, "no such page") from None
-
-
-class PaginatedEligibilitySerializer(serializers.Serializer):
-    count = serializers.IntegerField(help_text="Officers matching, across every page.")
-    next = serializers.URLField(allow_null=True, help_text="The next page, or null.")
-    previous = serializers.URLField(allow_null=True, help_text="The previous page, or null.")
-    results = EligibilitySerializer(many=True, help_text="This page's answers, ordered by team and name.")
 
 
 EXAMPLE = OpenApiExample(
@@ -252,14 +214,3 @@ class EligibilityCollectionView(ApiView):
         )
         answered(request, answers)
         return Response({"results": [eligibility_json(a) for a in answers]})
-
-
-def bool_param(value: str | None, name: str) -> bool | None:
-    if value is None or value == "":
-        return None
-    lowered = value.lower()
-    if lowered in ("true", "1", "yes"):
-        return True
-    if lowered in ("false", "0", "no"):
-        return False
-    raise BadParameter(name, f"{value!r}: use true or false")

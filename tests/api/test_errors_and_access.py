@@ -9,8 +9,7 @@ from core.access import AccessGroup
 from integrations.models import ApiClient
 from integrations.services import api_client_issue, api_client_revoke
 from tests.factories import ColleagueFactory, TeamFactory, UserFactory
-
-from .conftest import CASE, D
+from tests.integrations.conftest import CASE, D
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,9 @@ from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.permissions import AllowAny
 
-from compliance.api import EligibilityCollectionView, EligibilityDetailView
-from integrations.api import WebhookDetailView, WebhookListView
-from policies.api import PolicyListView
+from .eligibility import EligibilityCollectionView, EligibilityDetailView
+from .policies import PolicyListView
+from .webhooks import WebhookDetailView, WebhookListView
 
 # The schema and docs describe the API and hold no data: open to all, and a
 # stale or wrong key sent along must not turn them into a 401.
