@@ -7,7 +7,7 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.views import APIView
 
 from .auth import ApiKeyAuthentication, ScopePermission
-from .errors import api_exception_handler
+from .errors import BadParameter, api_exception_handler
 from .throttling import ClientRateThrottle
 
 
@@ -36,3 +36,10 @@ class ApiView(APIView):
 
     def get_exception_handler(self):
         return api_exception_handler
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # No parameter the schema describes can hold a NUL, and PostgreSQL cannot compare one.
+        for name, values in request.query_params.lists():
+            if any("\x00" in value for value in values):
+                raise BadParameter(name, "contains a NUL character")

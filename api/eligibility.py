@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions
 from rest_framework.pagination import PageNumberPagination
@@ -24,27 +23,17 @@ from people.models import Team
 
 from .auth import api_client_of
 from .base import ApiView
-from .errors import BAD_PARAMETER, FORBIDDEN, THROTTLED, UNAUTHENTICATED, BadParameter, error
-from .params import bool_param, case_type_param, date_param
+from .errors import BAD_PARAMETER, FORBIDDEN, THROTTLED, TOO_LARGE, UNAUTHENTICATED, BadParameter, error
+from .params import bool_param, case_type_param, date_param, int_param, is_employee_number
+from .schema import CASE_TYPE_PARAMETER, ON_PARAMETER, TEAM_PARAMETER
 from .serializers import (
+    EMPLOYEE_NUMBER_SCHEMA,
     BulkEligibilityRequestSerializer,
     EligibilityListSerializer,
     EligibilitySerializer,
     PaginatedEligibilitySerializer,
 )
 
-CASE_TYPE_PARAMETER = OpenApiParameter(
-    "case_type", str, required=True, description="A case type's code, e.g. `hate_crime`."
-)
-ON_PARAMETER = OpenApiParameter(
-    "on",
-    OpenApiTypes.DATE,
-    required=False,
-    description=(
-        "The date to answer for, YYYY-MM-DD; default today in Europe/London. A past date gives the answer "
-        "the system would have given that day; a future date forecasts on today's records."
-    ),
-)
 COMMON_ERRORS = {400: BAD_PARAMETER, 401: UNAUTHENTICATED, 403: FORBIDDEN, 429: THROTTLED}
 
 
@@ -65,15 +54,33 @@ def answered(request, answers) -> None:
 
 
 class EligibilityPagination(PageNumberPagination):
+    """Pages of answers; `page` and `page_size` read as strictly as the schema describes them."""
+
     page_size = 100
     page_size_query_param = "page_size"
     max_page_size = 1000
+
+    def get_page_size(self, request):
+        return int_param(
+            request.query_params.get(self.page_size_query_param),
+            self.page_size_query_param,
+            default=self.page_size,
+            minimum=1,
+            maximum=self.max_page_size,
+        )
+
+    def get_page_number(self, request, paginator):
+        return int_param(
+            request.query_params.get(self.page_query_param), self.page_query_param, default=1, minimum=1
+        )
 
     def paginate_queryset(self, queryset, request, view=None):
         try:
             return super().paginate_queryset(queryset, request, view)
         except exceptions.NotFound:
-            raise BadParameter(self.page_query_param, "no such page") from None
+            # A page past the last is a page that does not exist: 404, as for any missing resource.
+            pages = self.django_paginator_class(queryset, self.get_page_size(request)).num_pages
+            raise exceptions.NotFound(f"page: no such page; there are {pages}") from None
 
 
 EXAMPLE = OpenApiExample(
@@ -105,7 +112,9 @@ class EligibilityDetailView(ApiView):
             "`eligible_until` and the status of every gating requirement."
         ),
         parameters=[
-            OpenApiParameter("employee_number", str, OpenApiParameter.PATH, description="E.g. `E1001`."),
+            OpenApiParameter(
+                "employee_number", EMPLOYEE_NUMBER_SCHEMA, OpenApiParameter.PATH, description="E.g. `E1001`."
+            ),
             CASE_TYPE_PARAMETER,
             ON_PARAMETER,
         ],
@@ -121,6 +130,8 @@ class EligibilityDetailView(ApiView):
         catalogue = selectors.catalogue_cached()
         rule = case_type_param(request.query_params.get("case_type"), catalogue)
         day = date_param(request.query_params.get("on"))
+        if not is_employee_number(employee_number):
+            raise exceptions.NotFound(f"No colleague with employee number {employee_number!r}.")
         (answer,) = selectors.eligibility_for([employee_number], rule.code, day, catalogue, scope_of(request))
         if answer.reasons and answer.reasons[0].code == Reason.UNKNOWN_EMPLOYEE:
             raise exceptions.NotFound(f"No colleague with employee number {employee_number!r}.")
@@ -142,18 +153,25 @@ class EligibilityCollectionView(ApiView):
         parameters=[
             CASE_TYPE_PARAMETER,
             ON_PARAMETER,
-            OpenApiParameter("team", str, description="Only this team (its exact name)."),
+            TEAM_PARAMETER,
             OpenApiParameter(
                 "eligible", bool, description="`true`: only eligible officers; `false`: only the others."
             ),
-            OpenApiParameter("page", int, description="Page number, from 1."),
-            OpenApiParameter("page_size", int, description="Answers per page, up to 1000 (default 100)."),
+            OpenApiParameter(
+                "page", {"type": "integer", "minimum": 1}, description="Page number, from 1 (default 1)."
+            ),
+            OpenApiParameter(
+                "page_size",
+                {"type": "integer", "minimum": 1, "maximum": EligibilityPagination.max_page_size},
+                description=f"Answers per page, 1 to {EligibilityPagination.max_page_size} (default 100).",
+            ),
         ],
         responses={
             200: OpenApiResponse(
                 PaginatedEligibilitySerializer, description="A page of officers' eligibility."
             ),
             **COMMON_ERRORS,
+            404: error("No such page: `page` is past the last page."),
         },
         tags=["eligibility"],
     )
@@ -198,6 +216,7 @@ class EligibilityCollectionView(ApiView):
                 EligibilityListSerializer, description="One answer per number, in request order."
             ),
             **COMMON_ERRORS,
+            413: TOO_LARGE,
         },
         tags=["eligibility"],
     )

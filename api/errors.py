@@ -91,3 +91,4 @@ BAD_PARAMETER = error(
 UNAUTHENTICATED = error("No credential, or an API key that is not valid or has been revoked.")
 FORBIDDEN = error("The API key does not have this endpoint's scope.")
 THROTTLED = error("Too many requests from this client; the Retry-After header says when to try again.")
+TOO_LARGE = error("The request body is larger than the server reads (`DATA_UPLOAD_MAX_MEMORY_SIZE`).")

@@ -25,7 +25,10 @@ class PolicyListView(ApiView):
             OpenApiParameter(
                 "on",
                 OpenApiTypes.DATE,
-                description="Review status on this date; default today in Europe/London.",
+                description=(
+                    "Review status on this date, YYYY-MM-DD; leave it out for today in Europe/London "
+                    "(an empty value is a 400)."
+                ),
             )
         ],
         responses={

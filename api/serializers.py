@@ -8,13 +8,19 @@ working them out. Input serializers are separate from output ones.
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from compliance.enums import Reason, Status
 from compliance.models import CaseType
 from compliance.serializers import eligibility_json
 from policies.rules import ReviewStatus, review_status
+
+from .params import EMPLOYEE_NUMBER_MAX, EMPLOYEE_NUMBER_PATTERN, is_employee_number
+from .schema import CaseTypeField, IsoDateField
 
 
 class ReasonSerializer(serializers.Serializer):
@@ -53,7 +59,7 @@ class RequirementStatusSerializer(serializers.Serializer):
 
 class EligibilitySerializer(serializers.Serializer):
     employee_number = serializers.CharField(help_text="As asked.")
-    case_type = serializers.CharField(help_text="As asked, e.g. `hate_crime`.")
+    case_type = CaseTypeField(help_text="As asked, e.g. `hate_crime`.")
     as_of = serializers.DateField(help_text="The date answered for (`on`, or today in Europe/London).")
     eligible = serializers.BooleanField(
         help_text="May the officer be assigned a case of this type on `as_of`."
@@ -81,12 +87,27 @@ class EligibilityListSerializer(serializers.Serializer):
     results = EligibilitySerializer(many=True, help_text="One answer per number, in the order asked.")
 
 
+EMPLOYEE_NUMBER_SCHEMA = {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": EMPLOYEE_NUMBER_MAX,
+    "pattern": EMPLOYEE_NUMBER_PATTERN,
+}
+
+
+@extend_schema_field(
+    {
+        "type": "array",
+        "items": EMPLOYEE_NUMBER_SCHEMA,
+        "minItems": 1,
+        "maxItems": settings.API_ELIGIBILITY_BULK_MAX,
+    }
+)
 class EmployeeNumbersField(serializers.ListField):
     """A list of employee numbers, checked in one loop.
 
-    The same rules as `ListField(child=CharField(max_length=30))`, which the
-    schema shows, without a child field's full validation run per item: a
-    thousand of those cost more than answering them.
+    `is_employee_number` for each, without a child field's full validation run
+    per item: a thousand of those cost more than answering them.
     """
 
     def __init__(self, **kwargs):
@@ -98,11 +119,12 @@ class EmployeeNumbersField(serializers.ListField):
         if not data and not self.allow_empty:
             self.fail("empty")
         for index, item in enumerate(data):
-            if not isinstance(item, str) or not item or len(item) > 30 or item != item.strip():
+            if not is_employee_number(item):
                 raise serializers.ValidationError(
                     {
                         index: [
-                            f"{item!r} is not an employee number (1 to 30 characters, no surrounding spaces)"
+                            f"{item!r} is not an employee number (1 to 30 characters, no control characters, "
+                            "no space at either end)"
                         ]
                     }
                 )
@@ -110,17 +132,16 @@ class EmployeeNumbersField(serializers.ListField):
 
 
 class BulkEligibilityRequestSerializer(serializers.Serializer):
-    case_type = serializers.CharField(max_length=50, help_text="A case type's code, e.g. `hate_crime`.")
+    case_type = CaseTypeField(help_text="A case type's code, e.g. `hate_crime`.")
     employee_numbers = EmployeeNumbersField(
         allow_empty=False,
         max_length=settings.API_ELIGIBILITY_BULK_MAX,
         help_text=f"Up to {settings.API_ELIGIBILITY_BULK_MAX} employee numbers; answered in this order.",
     )
-    on = serializers.DateField(
+    on = IsoDateField(
         required=False,
         allow_null=True,
-        input_formats=["iso-8601"],
-        help_text="YYYY-MM-DD; default today in Europe/London. Past dates audit, future dates forecast.",
+        help_text="YYYY-MM-DD; null or left out: today in Europe/London. Past dates audit, future dates forecast.",
     )
 
 
@@ -131,17 +152,45 @@ class PaginatedEligibilitySerializer(serializers.Serializer):
     results = EligibilitySerializer(many=True, help_text="This page's answers, ordered by team and name.")
 
 
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+# The URLs a webhook may call, as one pattern the schema shows and the server applies as it stands:
+# http(s), a host name or address, an optional port, then a path and query of the characters
+# RFC 3986 allows there (or %XX escapes), so every URL accepted is a valid URI; no fragment.
+WEBHOOK_URL_PATTERN = (
+    r"^https?://[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?(:[0-9]{1,5})?"
+    r"(/([-A-Za-z0-9._~:/?@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*)?$"
+)
+_WEBHOOK_URL = re.compile(WEBHOOK_URL_PATTERN.removeprefix("^").removesuffix("$"))
+WEBHOOK_URL_MAX = 500
+
+
+@extend_schema_field(
+    {"type": "string", "format": "uri", "maxLength": WEBHOOK_URL_MAX, "pattern": WEBHOOK_URL_PATTERN}
+)
+class WebhookUrlField(serializers.CharField):
+    def __init__(self, **kwargs):
+        super().__init__(max_length=WEBHOOK_URL_MAX, trim_whitespace=False, **kwargs)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if not _WEBHOOK_URL.fullmatch(value):
+            raise serializers.ValidationError(
+                f"{value!r} is not an http or https URL (a host, an optional port, then a path; "
+                "spaces and other characters a URL cannot hold written as %XX)"
+            )
+        return value
+
+
 class WebhookSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True, help_text="Identifies the webhook, e.g. to remove it.")
-    url = serializers.URLField(
-        max_length=500, help_text="Where to POST `eligibility.changed` events (http or https)."
-    )
-    case_type = serializers.SlugField(max_length=50, help_text="The case type to follow, e.g. `hate_crime`.")
+    url = WebhookUrlField(help_text="Where to POST `eligibility.changed` events: an http or https URL.")
+    case_type = CaseTypeField(help_text="The case type to follow, e.g. `hate_crime`.")
     active = serializers.BooleanField(read_only=True, help_text="Deliveries are sent while true.")
     created_at = serializers.DateTimeField(read_only=True, help_text="When it was registered.")
 
     def validate_case_type(self, value):
-        if not CaseType.objects.filter(code=value).exists():
+        # Codes are slugs: anything else names no case type (and a NUL would not reach PostgreSQL).
+        if not SLUG.fullmatch(value) or not CaseType.objects.filter(code=value).exists():
             raise serializers.ValidationError(f"unknown case type {value!r}")
         return value
 

@@ -14,7 +14,7 @@ from integrations.services import webhook_register, webhook_remove
 
 from .auth import api_client_of
 from .base import ApiView
-from .errors import BAD_PARAMETER, FORBIDDEN, THROTTLED, UNAUTHENTICATED, error
+from .errors import BAD_PARAMETER, THROTTLED, TOO_LARGE, UNAUTHENTICATED, error
 from .serializers import RegisteredWebhookSerializer, WebhookSerializer
 
 
@@ -27,7 +27,15 @@ def client_required(request):
     return client
 
 
-ERRORS = {401: UNAUTHENTICATED, 403: FORBIDDEN, 429: THROTTLED}
+# The largest id the database can hold: a larger one names no webhook (404), not a database error.
+MAX_ID = 2**63 - 1
+ERRORS = {
+    401: UNAUTHENTICATED,
+    403: error(
+        "The API key does not have the `eligibility` scope, or the asker is a person, not an API client."
+    ),
+    429: THROTTLED,
+}
 
 
 class WebhookListView(ApiView):
@@ -63,6 +71,7 @@ class WebhookListView(ApiView):
             ),
             400: BAD_PARAMETER,
             **ERRORS,
+            413: TOO_LARGE,
         },
         tags=["webhooks"],
     )
@@ -86,7 +95,14 @@ class WebhookDetailView(ApiView):
     @extend_schema(
         operation_id="webhooks_destroy",
         summary="Unsubscribe",
-        parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)],
+        parameters=[
+            OpenApiParameter(
+                "id",
+                {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+                OpenApiParameter.PATH,
+                description="The webhook's `id`, as registered.",
+            )
+        ],
         responses={
             204: OpenApiResponse(description="Removed: no more deliveries."),
             **ERRORS,
@@ -96,5 +112,7 @@ class WebhookDetailView(ApiView):
     )
     def delete(self, request, pk: int):
         client = client_required(request)
+        if not 1 <= pk <= MAX_ID:
+            raise exceptions.NotFound("No Webhook matches the given query.")
         webhook_remove(webhook=get_object_or_404(Webhook, pk=pk, client=client))
         return Response(status=status.HTTP_204_NO_CONTENT)

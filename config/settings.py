@@ -239,6 +239,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Case types and teams are data: the schema lists the ones the server accepts when it is served.
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.data_enums"],
     "ENUM_NAME_OVERRIDES": {
         "ReasonCodeEnum": "compliance.enums.Reason",
         "StatusEnum": "compliance.enums.Status",

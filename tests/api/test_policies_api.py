@@ -43,6 +43,7 @@ def test_policy_list_gives_the_review_calendar(policies_api, reference):
     )
 
 
-def test_policy_list_bad_date_is_400(policies_api, reference):
-    response = policies_api.get("/api/v1/policies/", {"on": "soon"})
+@pytest.mark.parametrize("on", ["soon", "", "2029-2-7"])
+def test_policy_list_bad_date_is_400(policies_api, reference, on):
+    response = policies_api.get("/api/v1/policies/", {"on": on})
     assert (response.status_code, response.json()["parameter"]) == (400, "on")
