@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from compliance import selectors
 from compliance.enums import Reason
 from compliance.serializers import eligibility_json
+from core.text import quoted
 from integrations.enums import Scope
 from integrations.services import api_client_forget, api_client_still_live, decision_log_record
 from people.access import colleagues_for
@@ -131,10 +132,10 @@ class EligibilityDetailView(ApiView):
         rule = case_type_param(request.query_params.get("case_type"), catalogue)
         day = date_param(request.query_params.get("on"))
         if not is_employee_number(employee_number):
-            raise exceptions.NotFound(f"No colleague with employee number {employee_number!r}.")
+            raise exceptions.NotFound(f"No colleague with employee number {quoted(employee_number)}.")
         (answer,) = selectors.eligibility_for([employee_number], rule.code, day, catalogue, scope_of(request))
         if answer.reasons and answer.reasons[0].code == Reason.UNKNOWN_EMPLOYEE:
-            raise exceptions.NotFound(f"No colleague with employee number {employee_number!r}.")
+            raise exceptions.NotFound(f"No colleague with employee number {quoted(employee_number)}.")
         answered(request, [answer])
         return Response(eligibility_json(answer))
 
@@ -183,7 +184,7 @@ class EligibilityCollectionView(ApiView):
         eligible = bool_param(params.get("eligible"), "eligible")
         team = params.get("team")
         if team is not None and not Team.objects.filter(name=team).exists():
-            raise BadParameter("team", f"no team called {team!r}")
+            raise BadParameter("team", f"no team called {quoted(team)}")
         scope = scope_of(request)
         candidates = selectors.eligibility_candidates(
             selectors.Colleague.objects.all() if scope is None else scope, rule, day, team

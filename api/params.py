@@ -14,6 +14,7 @@ import re
 from django.utils import timezone
 
 from compliance import selectors
+from core.text import quoted
 
 from .errors import BadParameter
 
@@ -53,7 +54,7 @@ def date_param(value: str | None, name: str = "on") -> dt.date:
     if day is None:
         if value == "":
             raise BadParameter(name, "empty: give a date in the form YYYY-MM-DD, or leave it out for today")
-        raise BadParameter(name, f"{value!r} is not a date in the form YYYY-MM-DD")
+        raise BadParameter(name, f"{quoted(value)} is not a date in the form YYYY-MM-DD")
     return day
 
 
@@ -64,7 +65,7 @@ def case_type_param(value, catalogue):
         return selectors.case_type_rule(catalogue, str(value))
     except selectors.UnknownCaseType:
         known = ", ".join(sorted(catalogue.case_types_by_code)) or "none"
-        raise BadParameter("case_type", f"unknown case type {value!r}; known: {known}") from None
+        raise BadParameter("case_type", f"unknown case type {quoted(value)}; known: {known}") from None
 
 
 def bool_param(value: str | None, name: str) -> bool | None:
@@ -73,7 +74,7 @@ def bool_param(value: str | None, name: str) -> bool | None:
         return None
     if value in ("true", "false"):
         return value == "true"
-    raise BadParameter(name, f"{value!r}: use true or false")
+    raise BadParameter(name, f"{quoted(value)}: use true or false")
 
 
 def int_param(value: str | None, name: str, *, default: int, minimum: int, maximum: int | None = None) -> int:
@@ -82,5 +83,5 @@ def int_param(value: str | None, name: str, *, default: int, minimum: int, maxim
     number = int(value) if _NUMBER.fullmatch(value) else None
     if number is None or number < minimum or (maximum is not None and number > maximum):
         limits = f"from {minimum}" + (f" to {maximum}" if maximum is not None else "")
-        raise BadParameter(name, f"{value!r}: give a whole number {limits}")
+        raise BadParameter(name, f"{quoted(value)}: give a whole number {limits}")
     return number

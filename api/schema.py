@@ -17,6 +17,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema_field
 from rest_framework import serializers
 
 from compliance.models import CaseType
+from core.text import quoted
 from people.models import Team
 
 from .params import iso_date
@@ -78,7 +79,7 @@ class IsoDateField(serializers.DateField):
     def to_internal_value(self, value):
         day = iso_date(value)
         if day is None:
-            raise serializers.ValidationError(f"{value!r} is not a date in the form YYYY-MM-DD")
+            raise serializers.ValidationError(f"{quoted(value)} is not a date in the form YYYY-MM-DD")
         return day
 
 

@@ -17,6 +17,7 @@ from rest_framework import serializers
 from compliance.enums import Reason, Status
 from compliance.models import CaseType
 from compliance.serializers import eligibility_json
+from core.text import quoted
 from policies.rules import ReviewStatus, review_status
 
 from .params import EMPLOYEE_NUMBER_MAX, EMPLOYEE_NUMBER_PATTERN, is_employee_number
@@ -123,7 +124,7 @@ class EmployeeNumbersField(serializers.ListField):
                 raise serializers.ValidationError(
                     {
                         index: [
-                            f"{item!r} is not an employee number (1 to 30 characters, no control characters, "
+                            f"{quoted(item)} is not an employee number (1 to 30 characters, no control characters, "
                             "no space at either end)"
                         ]
                     }
@@ -175,7 +176,7 @@ class WebhookUrlField(serializers.CharField):
         value = super().to_internal_value(data)
         if not _WEBHOOK_URL.fullmatch(value):
             raise serializers.ValidationError(
-                f"{value!r} is not an http or https URL (a host, an optional port, then a path; "
+                f"{quoted(value)} is not an http or https URL (a host, an optional port, then a path; "
                 "spaces and other characters a URL cannot hold written as %XX)"
             )
         return value
@@ -191,7 +192,7 @@ class WebhookSerializer(serializers.Serializer):
     def validate_case_type(self, value):
         # Codes are slugs: anything else names no case type (and a NUL would not reach PostgreSQL).
         if not SLUG.fullmatch(value) or not CaseType.objects.filter(code=value).exists():
-            raise serializers.ValidationError(f"unknown case type {value!r}")
+            raise serializers.ValidationError(f"unknown case type {quoted(value)}")
         return value
 
     def to_representation(self, hook):

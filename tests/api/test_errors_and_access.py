@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from core.access import AccessGroup
+from core.text import quoted
 from integrations.models import ApiClient
 from integrations.services import api_client_issue, api_client_revoke
 from tests.factories import ColleagueFactory, TeamFactory, UserFactory
@@ -48,7 +49,7 @@ def test_unknown_employee_is_404_on_the_single_lookup(api, spec_people):
     response = api.get("/api/v1/eligibility/ZZ404404/", {"case_type": CASE})
 
     assert response.status_code == 404
-    assert detail_of(response) == "No colleague with employee number 'ZZ404404'."
+    assert detail_of(response) == "No colleague with employee number “ZZ404404”."
 
 
 @pytest.mark.parametrize(
@@ -129,7 +130,7 @@ def test_a_path_that_is_no_employee_number_is_404_not_a_server_error(api, spec_p
     response = api.get(f"/api/v1/eligibility/{quote(number)}/", {"case_type": CASE})
 
     assert response.status_code == 404
-    assert detail_of(response) == f"No colleague with employee number {number!r}."
+    assert detail_of(response) == f"No colleague with employee number {quoted(number)}."
 
 
 ENDPOINTS = [
@@ -335,11 +336,11 @@ def test_a_person_with_a_session_reads_policies(client, reference):
     [
         (
             lambda api: api.get("/api/v1/eligibility/E\u2028X/", {"case_type": CASE}),
-            "No colleague with employee number 'E\\u2028X'.",
+            "No colleague with employee number “E\\u2028X”.",
         ),
         (
             lambda api: api.get("/api/v1/eligibility/E990001/", {"case_type": "hate\x85crime"}),
-            "case_type: unknown case type 'hate\\x85crime'; known: hate_crime",
+            "case_type: unknown case type “hate\\x85crime”; known: hate_crime",
         ),
         (
             lambda api: api.post(
@@ -347,8 +348,8 @@ def test_a_person_with_a_session_reads_policies(client, reference):
                 json.dumps({"case_type": CASE, "employee_numbers": ["E1\r\n"]}),
                 content_type="application/json",
             ),
-            "employee_numbers[0]: 'E1\\r\\n' is not an employee number (1 to 30 characters, "
-            "no surrounding spaces)",
+            "employee_numbers[0]: “E1\\r\\n” is not an employee number (1 to 30 characters, "
+            "no control characters, no space at either end)",
         ),
     ],
     ids=["404 path", "query parameter", "body item"],
