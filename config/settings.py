@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "programme",
     "reviews",
     "integrations",
+    "api",
     "imports",
     "reminders",
     "dashboard",
@@ -227,7 +228,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
-    "EXCEPTION_HANDLER": "integrations.rest.api_exception_handler",
+    "EXCEPTION_HANDLER": "api.errors.api_exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Hate-crime case eligibility API",
@@ -238,6 +239,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Case types and teams are data: the schema lists the ones the server accepts when it is served.
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.data_enums"],
     "ENUM_NAME_OVERRIDES": {
         "ReasonCodeEnum": "compliance.enums.Reason",
         "StatusEnum": "compliance.enums.Status",

@@ -13,7 +13,7 @@ urlpatterns = [
     path("programme/", include("programme.urls")),
     path("reviews/", include("reviews.urls")),
     path("policies/", include("policies.urls")),
-    path("api/", include("config.api_urls")),
+    path("api/", include("api.urls")),
     path("imports/", include("imports.urls")),
     path("reminders/", include("reminders.urls")),
     path("", include("dashboard.urls")),

@@ -3,7 +3,7 @@ from django.contrib import admin, messages
 from django.utils import timezone
 
 from .enums import Scope
-from .models import ApiClient, Decision, DeliveryAttempt, Webhook, WebhookDelivery
+from .models import ApiClient, Decision, DeliveryAttempt, Webhook, WebhookDelivery, parse_rate
 from .services import api_client_issue, api_client_revoke, api_client_rotate, webhook_register
 
 
@@ -17,8 +17,6 @@ class ApiClientForm(forms.ModelForm):
         fields = ("name", "scopes", "throttle_rate")
 
     def clean_throttle_rate(self):
-        from .rest import parse_rate
-
         rate = self.cleaned_data["throttle_rate"].strip()
         if rate:
             try:

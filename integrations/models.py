@@ -12,6 +12,13 @@ def default_scopes() -> list[str]:
     return [str(s) for s in DEFAULT_SCOPES]
 
 
+def parse_rate(rate: str) -> tuple[int, int]:
+    """A client's `throttle_rate`: `600/min` -> (600, 60); units s, min, hour, day (first letter is enough)."""
+    count, _, unit = rate.partition("/")
+    seconds = {"s": 1, "m": 60, "h": 3600, "d": 86400}[unit.strip()[:1].lower()]
+    return int(count), seconds
+
+
 class ApiClient(models.Model):
     """A machine client (the case management system): one secret key, some scopes.
 

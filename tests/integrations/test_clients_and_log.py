@@ -1,4 +1,4 @@
-"""API clients (issue_api_token, the admin), the policy list and the decision log's retention."""
+"""API clients (issue_api_token, the admin) and the decision log's retention."""
 
 import datetime as dt
 from io import StringIO
@@ -12,7 +12,6 @@ from django.utils import timezone
 from integrations.models import ApiClient, Decision
 from integrations.services import decision_log_prune, token_hash
 from integrations.tasks import decision_log_prune as decision_log_prune_task
-from policies.models import Policy
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -116,47 +115,6 @@ def test_admin_revokes_a_key(admin_client):
 def test_admin_pages_open(admin_client, page):
     issue("case-system")
     assert admin_client.get(page).status_code == 200
-
-
-def test_policy_list_gives_the_review_calendar(policies_api, reference):
-    response = policies_api.get("/api/v1/policies/", {"on": "2028-09-01"})
-
-    assert response.status_code == 200
-    hate = next(p for p in response.json() if p["slug"] == Policy.objects.get(title__icontains="hate").slug)
-    assert list(hate) == [
-        "slug",
-        "title",
-        "version",
-        "owner",
-        "review_frequency_months",
-        "last_reviewed_on",
-        "next_review_date",
-        "review_status",
-    ]
-    assert (hate["next_review_date"], hate["review_frequency_months"], hate["last_reviewed_on"]) == (
-        "2029-02-06",
-        36,
-        "2026-02-06",
-    )
-    # 158 days before the review: within the 180-day warning window.
-    assert hate["review_status"] == "due_soon"
-    assert (
-        policies_api.get("/api/v1/policies/", {"on": "2026-03-01"}).json()[
-            [p["slug"] for p in response.json()].index(hate["slug"])
-        ]["review_status"]
-        == "current"
-    )
-    assert (
-        policies_api.get("/api/v1/policies/", {"on": "2029-02-07"}).json()[
-            [p["slug"] for p in response.json()].index(hate["slug"])
-        ]["review_status"]
-        == "overdue"
-    )
-
-
-def test_policy_list_bad_date_is_400(policies_api, reference):
-    response = policies_api.get("/api/v1/policies/", {"on": "soon"})
-    assert (response.status_code, response.json()["parameter"]) == (400, "on")
 
 
 def test_decision_log_keeps_the_retention_period_and_prunes_older(settings, db):

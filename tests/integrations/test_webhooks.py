@@ -1,4 +1,4 @@
-"""Change events: registration, detection (records, waivers, dates) and signed delivery with retries."""
+"""Change events: detection (records, waivers, dates) and signed delivery with retries."""
 
 import datetime as dt
 import hashlib
@@ -15,7 +15,7 @@ from compliance.changes import changes_drain
 from compliance.models import CaseType
 from integrations import webhooks
 from integrations.enums import DeliveryStatus
-from integrations.models import ApiClient, DeliveryAttempt, EligibilityState, Webhook, WebhookDelivery
+from integrations.models import ApiClient, DeliveryAttempt, EligibilityState, WebhookDelivery
 from integrations.services import api_client_issue, webhook_register
 from integrations.tasks import eligibility_changes_daily
 from integrations.webhooks import eligibility_changes_detect, signature
@@ -26,55 +26,6 @@ from .conftest import D, exemption
 
 def london(day: str):
     return time_machine.travel(dt.datetime.fromisoformat(f"{day}T12:00:00+00:00"))
-
-
-# ---------------------------------------------------------------- registration
-
-
-@pytest.mark.django_db
-def test_client_registers_lists_and_removes_a_webhook(api, reference):
-    created = api.post(
-        "/api/v1/webhooks/",
-        data=json.dumps({"url": "https://cases.example.org/hooks/eligibility", "case_type": "hate_crime"}),
-        content_type="application/json",
-    )
-
-    assert created.status_code == 201
-    body = created.json()
-    hook = Webhook.objects.get()
-    assert body["secret"] == hook.secret
-    assert len(hook.secret) == 64
-    assert (body["url"], body["case_type"], body["active"]) == (hook.url, "hate_crime", True)
-    listed = api.get("/api/v1/webhooks/").json()
-    assert listed == [{k: v for k, v in body.items() if k != "secret"}]
-    assert api.delete(f"/api/v1/webhooks/{hook.pk}/").status_code == 204
-    assert Webhook.objects.count() == 0
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("body", "parameter"),
-    [
-        ({"url": "not a url", "case_type": "hate_crime"}, "url"),
-        ({"url": "https://x.example.org/", "case_type": "parking"}, "case_type"),
-        ({"case_type": "hate_crime"}, "url"),
-    ],
-)
-def test_bad_webhook_is_400_naming_the_field(api, reference, body, parameter):
-    response = api.post("/api/v1/webhooks/", data=json.dumps(body), content_type="application/json")
-    assert (response.status_code, response.json()["parameter"]) == (400, parameter)
-
-
-@pytest.mark.django_db
-def test_a_client_cannot_remove_another_clients_webhook(api, reference):
-    other, _ = api_client_issue(name="other")
-    hook = webhook_register(client=other, url="https://x.example.org/", case_type=CaseType.objects.get())
-
-    response = api.delete(f"/api/v1/webhooks/{hook.pk}/")
-
-    assert response.status_code == 404
-    assert response.json() == {"detail": "No Webhook matches the given query."}
-    assert Webhook.objects.count() == 1
 
 
 # ---------------------------------------------------------------- detection

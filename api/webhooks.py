@@ -4,52 +4,18 @@ from __future__ import annotations
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions, serializers, status
+from rest_framework import exceptions, status
 from rest_framework.response import Response
 
 from compliance.models import CaseType
+from integrations.enums import Scope
+from integrations.models import Webhook
+from integrations.services import webhook_register, webhook_remove
 
-from .enums import Scope
-from .models import Webhook
-from .rest import BAD_PARAMETER, FORBIDDEN, THROTTLED, UNAUTHENTICATED, ApiView, api_client_of, error
-from .services import webhook_register, webhook_remove
-
-
-class WebhookSerializer(serializers.Serializer):
-    id = serializers.IntegerField(read_only=True, help_text="Identifies the webhook, e.g. to remove it.")
-    url = serializers.URLField(
-        max_length=500, help_text="Where to POST `eligibility.changed` events (http or https)."
-    )
-    case_type = serializers.SlugField(max_length=50, help_text="The case type to follow, e.g. `hate_crime`.")
-    active = serializers.BooleanField(read_only=True, help_text="Deliveries are sent while true.")
-    created_at = serializers.DateTimeField(read_only=True, help_text="When it was registered.")
-
-    def validate_case_type(self, value):
-        if not CaseType.objects.filter(code=value).exists():
-            raise serializers.ValidationError(f"unknown case type {value!r}")
-        return value
-
-    def to_representation(self, hook):
-        return {
-            "id": hook.pk,
-            "url": hook.url,
-            "case_type": hook.case_type.code,
-            "active": hook.active,
-            "created_at": hook.created_at.isoformat(),
-        }
-
-
-class RegisteredWebhookSerializer(WebhookSerializer):
-    secret = serializers.CharField(
-        read_only=True,
-        help_text=(
-            "Shown this once. Each delivery carries `X-Signature-256: sha256=<hex>`, the HMAC-SHA256 with this "
-            "secret of `<X-Webhook-Timestamp>.<body>`, and an `Idempotency-Key` that repeats on retries."
-        ),
-    )
-
-    def to_representation(self, hook):
-        return {**super().to_representation(hook), "secret": hook.secret}
+from .auth import api_client_of
+from .base import ApiView
+from .errors import BAD_PARAMETER, THROTTLED, TOO_LARGE, UNAUTHENTICATED, error
+from .serializers import RegisteredWebhookSerializer, WebhookSerializer
 
 
 def client_required(request):
@@ -61,7 +27,15 @@ def client_required(request):
     return client
 
 
-ERRORS = {401: UNAUTHENTICATED, 403: FORBIDDEN, 429: THROTTLED}
+# The largest id the database can hold: a larger one names no webhook (404), not a database error.
+MAX_ID = 2**63 - 1
+ERRORS = {
+    401: UNAUTHENTICATED,
+    403: error(
+        "The API key does not have the `eligibility` scope, or the asker is a person, not an API client."
+    ),
+    429: THROTTLED,
+}
 
 
 class WebhookListView(ApiView):
@@ -97,6 +71,7 @@ class WebhookListView(ApiView):
             ),
             400: BAD_PARAMETER,
             **ERRORS,
+            413: TOO_LARGE,
         },
         tags=["webhooks"],
     )
@@ -120,7 +95,14 @@ class WebhookDetailView(ApiView):
     @extend_schema(
         operation_id="webhooks_destroy",
         summary="Unsubscribe",
-        parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)],
+        parameters=[
+            OpenApiParameter(
+                "id",
+                {"type": "integer", "minimum": 1, "maximum": MAX_ID},
+                OpenApiParameter.PATH,
+                description="The webhook's `id`, as registered.",
+            )
+        ],
         responses={
             204: OpenApiResponse(description="Removed: no more deliveries."),
             **ERRORS,
@@ -130,5 +112,7 @@ class WebhookDetailView(ApiView):
     )
     def delete(self, request, pk: int):
         client = client_required(request)
+        if not 1 <= pk <= MAX_ID:
+            raise exceptions.NotFound("No Webhook matches the given query.")
         webhook_remove(webhook=get_object_or_404(Webhook, pk=pk, client=client))
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -6,77 +6,36 @@ write the answers. Machine clients' answers go to the decision log.
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-
 from django.conf import settings
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import exceptions, serializers
+from rest_framework import exceptions
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
+from compliance import selectors
+from compliance.enums import Reason
+from compliance.serializers import eligibility_json
+from core.text import quoted
 from integrations.enums import Scope
-from integrations.rest import (
-    BAD_PARAMETER,
-    FORBIDDEN,
-    THROTTLED,
-    UNAUTHENTICATED,
-    ApiView,
-    BadParameter,
-    api_client_of,
-    error,
-)
 from integrations.services import api_client_forget, api_client_still_live, decision_log_record
 from people.access import colleagues_for
 from people.models import Team
 
-from . import selectors
-from .enums import Reason
+from .auth import api_client_of
+from .base import ApiView
+from .errors import BAD_PARAMETER, FORBIDDEN, THROTTLED, TOO_LARGE, UNAUTHENTICATED, BadParameter, error
+from .params import bool_param, case_type_param, date_param, int_param, is_employee_number
+from .schema import CASE_TYPE_PARAMETER, ON_PARAMETER, TEAM_PARAMETER
 from .serializers import (
+    EMPLOYEE_NUMBER_SCHEMA,
     BulkEligibilityRequestSerializer,
     EligibilityListSerializer,
     EligibilitySerializer,
-    eligibility_json,
+    PaginatedEligibilitySerializer,
 )
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-CASE_TYPE_PARAMETER = OpenApiParameter(
-    "case_type", str, required=True, description="A case type's code, e.g. `hate_crime`."
-)
-ON_PARAMETER = OpenApiParameter(
-    "on",
-    OpenApiTypes.DATE,
-    required=False,
-    description=(
-        "The date to answer for, YYYY-MM-DD; default today in Europe/London. A past date gives the answer "
-        "the system would have given that day; a future date forecasts on today's records."
-    ),
-)
 COMMON_ERRORS = {400: BAD_PARAMETER, 401: UNAUTHENTICATED, 403: FORBIDDEN, 429: THROTTLED}
-
-
-def date_param(value: str | None, name: str = "on") -> dt.date:
-    if value is None or value == "":
-        return timezone.localdate()
-    try:
-        if not _ISO_DATE.fullmatch(value):
-            raise ValueError
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise BadParameter(name, f"{value!r} is not a date in the form YYYY-MM-DD") from None
-
-
-def case_type_param(value, catalogue):
-    if not value:
-        raise BadParameter("case_type", "required, e.g. case_type=hate_crime")
-    try:
-        return selectors.case_type_rule(catalogue, str(value))
-    except selectors.UnknownCaseType:
-        known = ", ".join(sorted(catalogue.case_types_by_code)) or "none"
-        raise BadParameter("case_type", f"unknown case type {value!r}; known: {known}") from None
 
 
 def scope_of(request):
@@ -96,22 +55,33 @@ def answered(request, answers) -> None:
 
 
 class EligibilityPagination(PageNumberPagination):
+    """Pages of answers; `page` and `page_size` read as strictly as the schema describes them."""
+
     page_size = 100
     page_size_query_param = "page_size"
     max_page_size = 1000
+
+    def get_page_size(self, request):
+        return int_param(
+            request.query_params.get(self.page_size_query_param),
+            self.page_size_query_param,
+            default=self.page_size,
+            minimum=1,
+            maximum=self.max_page_size,
+        )
+
+    def get_page_number(self, request, paginator):
+        return int_param(
+            request.query_params.get(self.page_query_param), self.page_query_param, default=1, minimum=1
+        )
 
     def paginate_queryset(self, queryset, request, view=None):
         try:
             return super().paginate_queryset(queryset, request, view)
         except exceptions.NotFound:
-            raise BadParameter(self.page_query_param, "no such page") from None
-
-
-class PaginatedEligibilitySerializer(serializers.Serializer):
-    count = serializers.IntegerField(help_text="Officers matching, across every page.")
-    next = serializers.URLField(allow_null=True, help_text="The next page, or null.")
-    previous = serializers.URLField(allow_null=True, help_text="The previous page, or null.")
-    results = EligibilitySerializer(many=True, help_text="This page's answers, ordered by team and name.")
+            # A page past the last is a page that does not exist: 404, as for any missing resource.
+            pages = self.django_paginator_class(queryset, self.get_page_size(request)).num_pages
+            raise exceptions.NotFound(f"page: no such page; there are {pages}") from None
 
 
 EXAMPLE = OpenApiExample(
@@ -143,7 +113,9 @@ class EligibilityDetailView(ApiView):
             "`eligible_until` and the status of every gating requirement."
         ),
         parameters=[
-            OpenApiParameter("employee_number", str, OpenApiParameter.PATH, description="E.g. `E1001`."),
+            OpenApiParameter(
+                "employee_number", EMPLOYEE_NUMBER_SCHEMA, OpenApiParameter.PATH, description="E.g. `E1001`."
+            ),
             CASE_TYPE_PARAMETER,
             ON_PARAMETER,
         ],
@@ -159,9 +131,11 @@ class EligibilityDetailView(ApiView):
         catalogue = selectors.catalogue_cached()
         rule = case_type_param(request.query_params.get("case_type"), catalogue)
         day = date_param(request.query_params.get("on"))
+        if not is_employee_number(employee_number):
+            raise exceptions.NotFound(f"No colleague with employee number {quoted(employee_number)}.")
         (answer,) = selectors.eligibility_for([employee_number], rule.code, day, catalogue, scope_of(request))
         if answer.reasons and answer.reasons[0].code == Reason.UNKNOWN_EMPLOYEE:
-            raise exceptions.NotFound(f"No colleague with employee number {employee_number!r}.")
+            raise exceptions.NotFound(f"No colleague with employee number {quoted(employee_number)}.")
         answered(request, [answer])
         return Response(eligibility_json(answer))
 
@@ -180,18 +154,25 @@ class EligibilityCollectionView(ApiView):
         parameters=[
             CASE_TYPE_PARAMETER,
             ON_PARAMETER,
-            OpenApiParameter("team", str, description="Only this team (its exact name)."),
+            TEAM_PARAMETER,
             OpenApiParameter(
                 "eligible", bool, description="`true`: only eligible officers; `false`: only the others."
             ),
-            OpenApiParameter("page", int, description="Page number, from 1."),
-            OpenApiParameter("page_size", int, description="Answers per page, up to 1000 (default 100)."),
+            OpenApiParameter(
+                "page", {"type": "integer", "minimum": 1}, description="Page number, from 1 (default 1)."
+            ),
+            OpenApiParameter(
+                "page_size",
+                {"type": "integer", "minimum": 1, "maximum": EligibilityPagination.max_page_size},
+                description=f"Answers per page, 1 to {EligibilityPagination.max_page_size} (default 100).",
+            ),
         ],
         responses={
             200: OpenApiResponse(
                 PaginatedEligibilitySerializer, description="A page of officers' eligibility."
             ),
             **COMMON_ERRORS,
+            404: error("No such page: `page` is past the last page."),
         },
         tags=["eligibility"],
     )
@@ -203,7 +184,7 @@ class EligibilityCollectionView(ApiView):
         eligible = bool_param(params.get("eligible"), "eligible")
         team = params.get("team")
         if team is not None and not Team.objects.filter(name=team).exists():
-            raise BadParameter("team", f"no team called {team!r}")
+            raise BadParameter("team", f"no team called {quoted(team)}")
         scope = scope_of(request)
         candidates = selectors.eligibility_candidates(
             selectors.Colleague.objects.all() if scope is None else scope, rule, day, team
@@ -236,6 +217,7 @@ class EligibilityCollectionView(ApiView):
                 EligibilityListSerializer, description="One answer per number, in request order."
             ),
             **COMMON_ERRORS,
+            413: TOO_LARGE,
         },
         tags=["eligibility"],
     )
@@ -252,14 +234,3 @@ class EligibilityCollectionView(ApiView):
         )
         answered(request, answers)
         return Response({"results": [eligibility_json(a) for a in answers]})
-
-
-def bool_param(value: str | None, name: str) -> bool | None:
-    if value is None or value == "":
-        return None
-    lowered = value.lower()
-    if lowered in ("true", "1", "yes"):
-        return True
-    if lowered in ("false", "0", "no"):
-        return False
-    raise BadParameter(name, f"{value!r}: use true or false")

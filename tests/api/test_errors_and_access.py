@@ -1,16 +1,17 @@
 """Bad input is a 400 naming the parameter; credentials, scopes, roles and throttling."""
 
 import json
+from urllib.parse import quote
 
 import pytest
 from django.urls import reverse
 
 from core.access import AccessGroup
+from core.text import quoted
 from integrations.models import ApiClient
 from integrations.services import api_client_issue, api_client_revoke
 from tests.factories import ColleagueFactory, TeamFactory, UserFactory
-
-from .conftest import CASE, D
+from tests.integrations.conftest import CASE, D
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +29,12 @@ def detail_of(response) -> str:
         ({"case_type": CASE, "on": "2026-02-30"}, "on"),
         ({"case_type": CASE, "on": "tomorrow"}, "on"),
         ({"case_type": CASE, "on": "2026-6-1"}, "on"),
+        # Left out means today; empty is not a date, as the schema's `format: date` says.
+        ({"case_type": CASE, "on": ""}, "on"),
+        # Full-width digits: Python's `\d` would take them, a schema date does not.
+        ({"case_type": CASE, "on": "\uff12\uff10\uff12\uff16-\uff10\uff16-\uff10\uff11"}, "on"),
+        ({"case_type": ""}, "case_type"),
+        ({"case_type": "hate\x00crime"}, "case_type"),
     ],
 )
 def test_single_lookup_bad_parameter_is_400_naming_it(api, spec_people, params, parameter):
@@ -42,7 +49,7 @@ def test_unknown_employee_is_404_on_the_single_lookup(api, spec_people):
     response = api.get("/api/v1/eligibility/ZZ404404/", {"case_type": CASE})
 
     assert response.status_code == 404
-    assert detail_of(response) == "No colleague with employee number 'ZZ404404'."
+    assert detail_of(response) == "No colleague with employee number “ZZ404404”."
 
 
 @pytest.mark.parametrize(
@@ -58,6 +65,11 @@ def test_unknown_employee_is_404_on_the_single_lookup(api, spec_people):
         ({"case_type": CASE, "employee_numbers": ["E990001", 7]}, "employee_numbers[1]"),
         ({"case_type": CASE, "employee_numbers": ["E990001", None]}, "employee_numbers[1]"),
         ({"case_type": CASE, "employee_numbers": ["x" * 31]}, "employee_numbers[0]"),
+        # PostgreSQL cannot hold a NUL: refused here, not a server error.
+        ({"case_type": CASE, "employee_numbers": ["E99\x000001"]}, "employee_numbers[0]"),
+        ({"case_type": CASE, "employee_numbers": ["E990001\t"]}, "employee_numbers[0]"),
+        ({"case_type": CASE, "employee_numbers": ["E990001"], "on": ""}, "on"),
+        ({"case_type": CASE, "employee_numbers": ["E990001"], "on": "2026-3-2"}, "on"),
         ({"case_type": CASE, "employee_numbers": ["E990001"], "on": "2026-13-01"}, "on"),
         (["E990001"], "body"),
     ],
@@ -85,9 +97,17 @@ def test_bulk_body_that_is_not_json_is_400(api, spec_people, data, content_type)
     ("params", "parameter"),
     [
         ({"case_type": CASE, "eligible": "maybe"}, "eligible"),
+        ({"case_type": CASE, "eligible": "yes"}, "eligible"),
+        ({"case_type": CASE, "eligible": ""}, "eligible"),
         ({"case_type": CASE, "team": "Nowhere"}, "team"),
-        ({"case_type": CASE, "page": "99"}, "page"),
+        ({"case_type": CASE, "team": "Contract\x00Team"}, "team"),
+        ({"case_type": CASE, "page": "0"}, "page"),
+        ({"case_type": CASE, "page": "1.5"}, "page"),
+        ({"case_type": CASE, "page_size": "0"}, "page_size"),
+        ({"case_type": CASE, "page_size": "1001"}, "page_size"),
+        ({"case_type": CASE, "page_size": "many"}, "page_size"),
         ({"case_type": CASE, "on": "31/12/2026"}, "on"),
+        ({"case_type": CASE, "on": ""}, "on"),
     ],
 )
 def test_list_bad_parameter_is_400_naming_it(api, spec_people, params, parameter):
@@ -95,6 +115,22 @@ def test_list_bad_parameter_is_400_naming_it(api, spec_people, params, parameter
 
     assert response.status_code == 400
     assert response.json()["parameter"] == parameter
+
+
+def test_a_page_past_the_last_is_404(api, spec_people):
+    """A well-formed page number that names no page is a missing resource, as the schema says."""
+    response = api.get("/api/v1/eligibility/", {"case_type": CASE, "page": "99"})
+
+    assert response.status_code == 404
+    assert detail_of(response) == "page: no such page; there are 1"
+
+
+@pytest.mark.parametrize("number", ["E99\x000001", " E990001", "E990001\n", "x" * 31])
+def test_a_path_that_is_no_employee_number_is_404_not_a_server_error(api, spec_people, number):
+    response = api.get(f"/api/v1/eligibility/{quote(number)}/", {"case_type": CASE})
+
+    assert response.status_code == 404
+    assert detail_of(response) == f"No colleague with employee number {quoted(number)}."
 
 
 ENDPOINTS = [
@@ -300,11 +336,11 @@ def test_a_person_with_a_session_reads_policies(client, reference):
     [
         (
             lambda api: api.get("/api/v1/eligibility/E\u2028X/", {"case_type": CASE}),
-            "No colleague with employee number 'E\\u2028X'.",
+            "No colleague with employee number “E\\u2028X”.",
         ),
         (
             lambda api: api.get("/api/v1/eligibility/E990001/", {"case_type": "hate\x85crime"}),
-            "case_type: unknown case type 'hate\\x85crime'; known: hate_crime",
+            "case_type: unknown case type “hate\\x85crime”; known: hate_crime",
         ),
         (
             lambda api: api.post(
@@ -312,8 +348,8 @@ def test_a_person_with_a_session_reads_policies(client, reference):
                 json.dumps({"case_type": CASE, "employee_numbers": ["E1\r\n"]}),
                 content_type="application/json",
             ),
-            "employee_numbers[0]: 'E1\\r\\n' is not an employee number (1 to 30 characters, "
-            "no surrounding spaces)",
+            "employee_numbers[0]: “E1\\r\\n” is not an employee number (1 to 30 characters, "
+            "no control characters, no space at either end)",
         ),
     ],
     ids=["404 path", "query parameter", "body item"],

@@ -12,7 +12,7 @@ import urllib.request
 import pytest
 from django.core.management import call_command
 
-from .conftest import CASE
+from tests.integrations.conftest import CASE
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

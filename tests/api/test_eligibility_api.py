@@ -11,9 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from integrations.models import Decision
 from people.models import Colleague, Role, RoleAssignment
 from tests.factories import ColleagueFactory, TeamFactory
+from tests.integrations.conftest import CASE, D, exemption
 from training.models import Course, TrainingRecord
-
-from .conftest import CASE, D, exemption
 
 pytestmark = pytest.mark.django_db
 
