@@ -4,9 +4,10 @@ Case types and teams are rows, not code: HR adds them without a release. The
 server refuses any other value, so the schema lists the values it would
 accept at the moment it is served (`/api/schema/` is generated per request);
 a client generated from it knows the set, and a schema-valid request is never
-refused for being an unknown case type or team. Written without a database
-(`manage.py spectacular` in CI), the sets cannot be read: the schema then says
-so and gives the values' form.
+refused for being an unknown case type or team. Team names are listed only to
+a reader with credentials (the schema itself is open to anyone). Written
+without a database (`manage.py spectacular` in CI), the sets cannot be read:
+the schema then gives the values' form.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ def _values(model, field: str) -> list[str] | None:
 
 
 def _set_of(values: list[str] | None, what: str, form: dict) -> dict:
-    if values:
+    if values is not None:
         return {
             "type": "string",
             "enum": values,
@@ -46,8 +47,23 @@ def _set_of(values: list[str] | None, what: str, form: dict) -> dict:
         }
     return {
         **form,
-        "description": f"{what}: none could be read when this schema was written; any unknown one is a 400.",
+        "description": f"{what}: the list is given to readers with credentials only; any unknown one is a 400.",
     }
+
+
+def _reader_has_credentials(request) -> bool:
+    """A signed-in person or a valid key; the schema view itself authenticates nobody (a bad key is no 401)."""
+    if request is None:
+        return False
+    user = getattr(getattr(request, "_request", request), "user", None)
+    if user is not None and user.is_authenticated:
+        return True
+    from .auth import ApiKeyAuthentication
+
+    try:
+        return ApiKeyAuthentication().authenticate(request) is not None
+    except Exception:  # a stale or malformed key: the reader simply gets the open schema
+        return False
 
 
 def data_enums(result, generator, request, public):
@@ -58,8 +74,12 @@ def data_enums(result, generator, request, public):
         "A case type's code, e.g. `hate_crime`",
         {"type": "string", "pattern": "^[-a-zA-Z0-9_]+$", "minLength": 1, "maxLength": 50},
     )
+    # Team names are the organisation's own data and the schema is open to anyone: only a
+    # reader with credentials (a case system's key, a signed-in person) is given the list.
     schemas[TEAM] = _set_of(
-        _values(Team, "name"), "A team's exact name", {"type": "string", "minLength": 1, "maxLength": 200}
+        _values(Team, "name") if _reader_has_credentials(request) else None,
+        "A team's exact name",
+        {"type": "string", "minLength": 1, "maxLength": 200},
     )
     return result
 

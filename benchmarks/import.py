@@ -253,6 +253,24 @@ def copy_floor(path: Path, *, triggers: bool) -> tuple[int, list[int]]:
     """
     from django.db import connection, transaction
 
+    def capture(on: bool) -> None:
+        # Its own transaction: a table with pending trigger events cannot be altered.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"ALTER TABLE training_trainingrecord {'ENABLE' if on else 'DISABLE'} TRIGGER USER"
+            )
+
+    if not triggers:
+        capture(False)
+    try:
+        inserted = _copy_insert(path, connection, transaction)
+    finally:
+        if not triggers:
+            capture(True)
+    return inserted, [inserted, 0, 0]
+
+
+def _copy_insert(path: Path, connection, transaction) -> int:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             "CREATE TEMP TABLE staging (employee_number text, course text, completed_on text, provider text,"
@@ -264,8 +282,6 @@ def copy_floor(path: Path, *, triggers: bool) -> tuple[int, list[int]]:
         ):
             while chunk := f.read(1 << 20):
                 copy.write(chunk)
-        if not triggers:
-            cursor.execute("ALTER TABLE training_trainingrecord DISABLE TRIGGER USER")
         cursor.execute(
             "INSERT INTO training_trainingrecord (colleague_id, course_id, completed_on, provider, certificate,"
             " notes, source, created_at)"
@@ -276,9 +292,7 @@ def copy_floor(path: Path, *, triggers: bool) -> tuple[int, list[int]]:
             " JOIN training_course k ON k.code = s.course ON CONFLICT DO NOTHING"
         )
         inserted = cursor.rowcount
-        if not triggers:
-            cursor.execute("ALTER TABLE training_trainingrecord ENABLE TRIGGER USER")
-    return inserted, [inserted, 0, 0]
+    return inserted
 
 
 def organisation_tracked() -> None:

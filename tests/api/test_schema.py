@@ -99,9 +99,9 @@ def parameters(operation) -> dict:
     return {p["name"]: p["schema"] for p in operation["parameters"]}
 
 
-def test_the_schema_gives_the_sets_and_bounds_the_server_keeps(client, spec_people):
+def test_the_schema_gives_the_sets_and_bounds_the_server_keeps(client, spec_people, token):
     CaseType.objects.create(code="antisocial", name="Anti-social behaviour")
-    schema = client.get("/api/schema/", {"format": "json"}).json()
+    schema = client.get("/api/schema/", {"format": "json"}, HTTP_AUTHORIZATION=f"Token {token}").json()
     components = schema["components"]["schemas"]
     case_type = {"$ref": "#/components/schemas/CaseTypeCode"}
 
@@ -124,6 +124,16 @@ def test_the_schema_gives_the_sets_and_bounds_the_server_keeps(client, spec_peop
     assert webhook["url"]["pattern"].startswith("^https?://")
 
 
+def test_team_names_are_listed_only_to_a_reader_with_credentials(client, spec_people):
+    """The schema is open to anyone; the organisation's team names are not."""
+    anonymous = client.get("/api/schema/", {"format": "json"}).json()["components"]["schemas"]
+    assert "enum" not in anonymous["TeamName"]
+    assert anonymous["CaseTypeCode"]["enum"] == ["hate_crime"]
+    stale = client.get("/api/schema/", {"format": "json"}, HTTP_AUTHORIZATION="Token not-a-key")
+    assert stale.status_code == 200
+    assert "enum" not in stale.json()["components"]["schemas"]["TeamName"]
+
+
 def test_a_schema_written_without_a_database_says_so(tmp_path):
     """CI writes the schema with `manage.py spectacular` on an empty database: no set to list, so the form."""
     out = tmp_path / "schema.json"
@@ -134,4 +144,4 @@ def test_a_schema_written_without_a_database_says_so(tmp_path):
     case_type = json.loads(out.read_text())["components"]["schemas"]["CaseTypeCode"]
     assert "enum" not in case_type
     assert case_type["pattern"] == "^[-a-zA-Z0-9_]+$"
-    assert "none could be read" in case_type["description"]
+    assert "any unknown one is a 400" in case_type["description"]
