@@ -21,6 +21,7 @@ from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
 
 from compliance.enums import Status
+from compliance.standing import standings_from_counts
 
 
 class SummaryRun(models.Model):
@@ -138,6 +139,9 @@ class ComplianceSnapshot(models.Model):
     overdue = models.PositiveIntegerField(default=0)
     pending = models.PositiveIntegerField(default=0)
     exempt = models.PositiveIntegerField(default=0)
+    # The part of due_soon with a current completion: met, not on track (compliance.standing).
+    # Snapshots taken before it was kept say 0; `snapshot_backfill --replace` works them out again.
+    due_soon_current = models.PositiveIntegerField(default=0)
 
     class Meta:
         ordering = ["taken_on"]
@@ -162,7 +166,14 @@ class ComplianceSnapshot(models.Model):
 
     @property
     def met(self) -> int:
-        return self.compliant + self.exempt
+        return standings_from_counts(
+            compliant=self.compliant,
+            due_soon=self.due_soon,
+            due_soon_current=self.due_soon_current,
+            overdue=self.overdue,
+            pending=self.pending,
+            exempt=self.exempt,
+        ).met
 
     @property
     def total(self) -> int:

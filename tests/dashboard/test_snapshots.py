@@ -42,7 +42,14 @@ def test_a_snapshot_counts_what_the_engine_says_that_day(org):
     snapshot_backfill(until=TODAY, months=2)
     day = dt.date(2026, 4, 30)
     counted = {
-        (s.team.name, s.requirement.code): (s.compliant, s.due_soon, s.overdue, s.pending, s.exempt)
+        (s.team.name, s.requirement.code): (
+            s.compliant,
+            s.due_soon,
+            s.overdue,
+            s.pending,
+            s.exempt,
+            s.due_soon_current,
+        )
         for s in ComplianceSnapshot.objects.filter(taken_on=day).select_related("team", "requirement")
     }
     live = live_figures(EVERYONE, day)
@@ -60,7 +67,8 @@ def test_the_trend_reads_one_point_a_month(org):
     for day, point in zip(trend.days, overall, strict=True):
         figures = live_figures(EVERYONE, day)
         assert point == round(100 * figures.overall.met / figures.overall.total, 1)
-    assert overall[-1] == 40.0
+    # Compliant 4, exempt 0, and N3's refresher: due soon but renewed and still current (met).
+    assert overall[-1] == 50.0
 
 
 def test_a_managers_trend_covers_their_whole_teams(org):
@@ -68,7 +76,8 @@ def test_a_managers_trend_covers_their_whole_teams(org):
     trend = dashboard_trend(scope_for(org.users["north"]), TODAY)
     # One team: its line is the overall line.
     assert [s.label for s in trend.series] == ["All your teams"]
-    assert trend.series[0].points[-1] == round(100 * 2 / 6, 1)
+    # N1 and N3's qualifications, and N3's refresher renewed and still current.
+    assert trend.series[0].points[-1] == 50.0
 
 
 def test_the_trend_is_empty_before_any_snapshot(org):
