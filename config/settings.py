@@ -269,6 +269,14 @@ CELERY_BEAT_SCHEDULE["policy-review-reminders"] = {
     "schedule": crontab(hour=7, minute=30),
 }
 
+# Issue 19: the committee pack (quarterly KPI report as a PDF) goes to these addresses
+# (comma-separated) on the first working day after each quarter ends; none: not sent.
+COMMITTEE_PACK_RECIPIENTS = env.list("COMMITTEE_PACK_RECIPIENTS", default=[])
+CELERY_BEAT_SCHEDULE["dashboard-committee-pack"] = {
+    "task": "dashboard.tasks.committee_pack_quarterly",
+    "schedule": crontab(hour=7, minute=45),
+}
+
 # docs/rules.md §3: the warning window before a due date.
 COMPLIANCE_WARNING_DAYS = env.int("COMPLIANCE_WARNING_DAYS", default=90)
 # docs/rules.md §6: a review with EIA and consultation takes months.

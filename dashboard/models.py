@@ -178,3 +178,22 @@ class ComplianceSnapshot(models.Model):
     @property
     def total(self) -> int:
         return self.compliant + self.due_soon + self.overdue + self.pending + self.exempt
+
+
+class CommitteePackSend(models.Model):
+    """The committee pack of one quarter, emailed once: the row is the claim that makes the send happen.
+
+    The quarterly task INSERTs it before sending (`core.claims.claim_once`);
+    the named UniqueConstraint lets one INSERT win however many times beat
+    fires or workers race, and the row commits only once the email is sent.
+    """
+
+    quarter = models.CharField(max_length=7)  # "2026-Q1"
+    sent_at = models.DateTimeField(auto_now_add=True)
+    recipients = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["quarter"], name="one_committee_pack_per_quarter")]
+
+    def __str__(self):
+        return f"Committee pack {self.quarter}"
