@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "imports",
     "reminders",
     "dashboard",
+    # seed_demo and what only the demo needs (demo/); nothing imports it.
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -43,18 +43,15 @@ def fitted_axis(values, *, percent: bool) -> Axis:
     low, high = min(present), max(present)
     if not percent:
         low = 0
-    spread = max(high - low, 5 if percent else 4)
-    step = next((s for s in NICE_STEPS if spread / s <= 5), NICE_STEPS[-1])
+    least = 5 if percent else 4  # the narrowest axis: a flat line stays a line, not noise magnified
+    step = next((s for s in NICE_STEPS if max(high - low, least) / s <= 5), NICE_STEPS[-1])
     bottom = math.floor(low / step) * step
     top = math.ceil(high / step) * step
-    if top == high and not percent:
-        top += step  # a little room above the highest count
-    if top == bottom:
-        top = bottom + step
-    if percent:
-        bottom, top = max(0, bottom), min(100, top)
-        if top <= bottom:
-            bottom, top = max(0, top - step), top
+    if not percent:
+        return Axis(0, top + step if top == high else top, step)  # a little room above the highest count
+    if top - bottom < least:
+        bottom = max(0, top - least)
+        top = min(100, bottom + least)
     return Axis(bottom, top, step)
 
 

@@ -141,7 +141,8 @@ class ComplianceSnapshot(models.Model):
     exempt = models.PositiveIntegerField(default=0)
     # The part of due_soon with a current completion: met, not on track (compliance.standing).
     # Snapshots taken before it was kept say 0; `snapshot_backfill --replace` works them out again.
-    due_soon_current = models.PositiveIntegerField(default=0)
+    # db_default: the version still serving during an upgrade inserts snapshots without it.
+    due_soon_current = models.PositiveIntegerField(default=0, db_default=0)
 
     class Meta:
         ordering = ["taken_on"]
