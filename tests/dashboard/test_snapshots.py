@@ -9,7 +9,7 @@ from django.utils import timezone
 from dashboard.access import Scope, scope_for
 from dashboard.models import ComplianceSnapshot, StatusSummary, SummaryRun, TeamSummary
 from dashboard.selectors.dashboard import dashboard_trend, live_figures
-from dashboard.services import month_ends, snapshot_backfill
+from dashboard.services import month_ends, snapshot_backfill, summary_rebuild
 from dashboard.tasks import summary_nightly
 from people.models import Colleague
 from tests.organisation import TODAY, build_org
@@ -125,3 +125,21 @@ def test_seed_demo_leaves_a_full_dashboard(reference):
     assert SummaryRun.objects.get().computed_for == today
     # Two years of month ends and today: the quarter-on-quarter trend has its 8 quarters.
     assert ComplianceSnapshot.objects.values("taken_on").distinct().count() == 25
+
+
+def test_the_migration_fills_in_due_soon_current_for_stored_team_counts(org):
+    import importlib
+
+    from django.apps import apps
+
+    summary_rebuild(day=TODAY)
+    expected = {r.team_id: r.figures for r in TeamSummary.objects.all()}
+    # As a summary stored before the sixth number was kept.
+    for row in TeamSummary.objects.all():
+        row.figures["requirements"] = {c: n[:5] for c, n in row.figures["requirements"].items()}
+        row.save()
+    migration = importlib.import_module("dashboard.migrations.0002_snapshot_due_soon_current")
+    migration.team_counts_fill(apps, None)
+    assert {r.team_id: r.figures for r in TeamSummary.objects.all()} == expected
+    # N3's refresher: due soon with a current completion.
+    assert expected[org.north.pk]["requirements"]["HATE-REFRESHER"][5] == 1
