@@ -23,7 +23,7 @@
             borderDash: dashes[i % dashes.length],
             borderWidth: i === 0 ? 3 : 2,
             spanGaps: true,
-            tension: 0.2
+            tension: 0  // straight lines: a curve would show values between months that never were
           };
         })
       },

@@ -168,6 +168,12 @@ def test_the_pack_the_page_and_the_workbook_give_the_same_figures(org, client):
         if end.total:
             cells = [f"{page_row[0]}%", f"{page_row[1]}%", *(str(n) for n in page_row[2:])]
             assert f"{code} {' '.join(cells)}" in text, code
+    codes = [code for code, _ in report.at_end.requirements]
+    for team in report.at_end.teams:
+        percents = [team.requirements[c].percent_met if c in team.requirements else None for c in codes]
+        cells = ["\N{EN DASH}" if p is None else f"{p}%" for p in percents]
+        line = f"{team.label} {' '.join(cells)} {team.all_requirements.not_met} {team.people_overdue}"
+        assert line in text, line
     for code, _, paragraph in report.paragraphs():
         assert " ".join(paragraph.split()) in text, code
     assert "Q1 2026 (1 Jan to 31 Mar 2026)" in text
