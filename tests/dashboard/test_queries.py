@@ -48,9 +48,9 @@ CURRENT = 1
 PAGES = {
     # team choices, run, requirements, case types, stored team rows | (manager) 2 code maps and
     # 3 counts, team names, drop-outs (list and count), trends (monthly and quarterly together):
-    # lines, days, every team's counts by day; a manager's trend first finds their whole teams
+    # lines, days, overall, one line per team; a manager's trend first finds their whole teams
     # (2: members in scope, members in all)
-    "/": {"hr": HR + CURRENT + 11, "north": MANAGER + CURRENT + 17},
+    "/": {"hr": HR + CURRENT + 12, "north": MANAGER + CURRENT + 17},
     # team choices, run, names for the list, the engine, team names, case type names, trend: lines and
     # days (no snapshot that far back: nothing else to read)
     "/?on=2026-03-31": {"hr": HR + CURRENT + 6 + ENGINE, "north": MANAGER + CURRENT + 8 + ENGINE},
