@@ -41,17 +41,22 @@ class Pack:
 def pack_build(colleagues: QuerySet, quarter: Quarter, today: dt.date, *, teams: QuerySet | None) -> Pack:
     """The quarter's figures and the trends up to its last day (whole teams in `teams`; None: everyone)."""
     kpi = quarterly_kpi(colleagues, quarter, today)
+    monthly, quarterly = kpi_trends(kpi.last_day, teams=teams)
+    return Pack(kpi=kpi, quarterly=quarterly, monthly=monthly)
+
+
+def kpi_trends(last_day: dt.date, *, teams: QuerySet | None) -> tuple[Trend, Trend]:
+    """The monthly and quarterly trends up to a quarter's last day, for whole teams (None: everyone)."""
     whole = Team.objects.all() if teams is None else teams
     lines = list(whole.order_by("name").values_list("pk", "name")[: MAX_TEAM_LINES + 1])
     if len(lines) > MAX_TEAM_LINES or len(lines) == 1:
         lines = []  # too many to read apart (the tables name every team), or one: the overall line
-    monthly, quarterly = compliance_trends(
-        day=kpi.last_day,
+    return compliance_trends(
+        day=last_day,
         overall_label="Whole organisation" if teams is None else "All teams",
         teams=teams,
         lines=lines,
     )
-    return Pack(kpi=kpi, quarterly=quarterly, monthly=monthly)
 
 
 def _svg(trend: Trend, *, overdue: bool, title: str) -> str:

@@ -32,7 +32,7 @@ from .access import (
 from .exports import csv_response, xlsx_response
 from .filters import OverdueFilter, list_title
 from .forms import AsOfForm, DashboardForm, TeamForm
-from .pack import pack_build, pack_pdf
+from .pack import kpi_trends, pack_build, pack_pdf
 from .selectors.colleague import colleague_record
 from .selectors.dashboard import dashboard_figures, dashboard_trends
 from .selectors.kpi import Quarter, quarterly_kpi, recent_quarters
@@ -269,23 +269,30 @@ def _kpi(request):
     today = timezone.localdate()
     quarter, error = _quarter(request, today)
     if error:
-        return None, render(
-            request, "dashboard/bad_request.html", {"errors": [("quarter", [error])]}, status=400
+        return (
+            None,
+            None,
+            render(request, "dashboard/bad_request.html", {"errors": [("quarter", [error])]}, status=400),
         )
-    return quarterly_kpi(kpi_scope_for(request.user).colleagues, quarter, today), None
+    scope = kpi_scope_for(request.user)
+    return quarterly_kpi(scope.colleagues, quarter, today), scope, None
 
 
 @require_GET
 @kpi_required
 def kpi(request):
-    report, error = _kpi(request)
+    # The scope comes with the report: working it out again would cost a manager 3 queries.
+    report, scope, error = _kpi(request)
     if error:
         return error
+    _, quarterly = kpi_trends(report.last_day, teams=None if scope.everyone else scope.whole_teams())
     return render(
         request,
         "dashboard/kpi.html",
         {
             "kpi": report,
+            "quarterly": quarterly,
+            "chart": {"quarterly": quarterly.chart()},
             "links": sees_figures(request.user),
             "quarters": recent_quarters(timezone.localdate()),
             "team_rows": [(t, t.lines(report.at_end.requirements)) for t in report.at_end.teams],
@@ -296,7 +303,7 @@ def kpi(request):
 @require_GET
 @kpi_required
 def kpi_export(request):
-    report, error = _kpi(request)
+    report, _, error = _kpi(request)
     if error:
         return error
     return xlsx_response(f"kpi-{report.quarter}.xlsx", kpi_sheets(report))

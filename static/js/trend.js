@@ -42,6 +42,7 @@
   }
   ["monthly", "quarterly"].forEach(function (period) {
     var p = data[period];
+    if (!p) { return; }  // the KPI page draws the quarters only
     draw(document.getElementById("trend-" + period + "-met"), p.labels, p.met, "%");
     draw(document.getElementById("trend-" + period + "-overdue"), p.labels, p.overdue, "");
   });

@@ -67,7 +67,9 @@ PAGES = {
     # team choices, count, page of ids, the engine on that page, names
     "/matrix/": {"hr": HR + 4 + ENGINE, "north": MANAGER + 4 + ENGINE},
     # team and case type names, the engine on the first day, its facts again on the last (6)
-    "/kpi/?quarter=2026-Q1": {"hr": HR + 8 + ENGINE, "north": MANAGER + 8 + ENGINE},
+    # then the quarter-on-quarter trend: teams drawn as lines and the days (no snapshot by the
+    # quarter's end here: no counts to read); a manager's whole teams (2) first
+    "/kpi/?quarter=2026-Q1": {"hr": HR + 10 + ENGINE, "north": MANAGER + 12 + ENGINE},
     # the KPI page's, then the teams drawn as lines and the trends' days (no snapshot by the
     # quarter's end here: no counts to read); a manager's whole teams (2) first
     "/kpi/pack.pdf?quarter=2026-Q1": {"hr": HR + 10 + ENGINE, "north": MANAGER + 12 + ENGINE},
