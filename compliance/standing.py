@@ -1,4 +1,4 @@
-"""Met, on track or not met: how a figure reads a status (the one rule for pages, exports and the pack).
+"""Met, on track or not met: how a figure reads a status (docs/rules.md §5; the one rule for pages, exports, the pack).
 
 A status says where a colleague stands against one requirement; a committee
 asks a simpler question: is the requirement met? The answer is not "compliant
