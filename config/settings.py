@@ -134,6 +134,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
                 f"DB_LOCK_TIMEOUT: {DB_LOCK_TIMEOUT!r} is not a time such as 2s or 500ms."
             )
         _options["options"] += f" -c lock_timeout={DB_LOCK_TIMEOUT}"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Development and `make demo`, where a Celery worker and the web server share the file:
+    # WAL lets a page (an import's progress bar) read while the worker writes, and a writer
+    # waits for the lock rather than failing at once with "database is locked".
+    _sqlite = DATABASES["default"].setdefault("OPTIONS", {})
+    _sqlite.setdefault("init_command", "PRAGMA journal_mode=WAL;")
+    _sqlite.setdefault("transaction_mode", "IMMEDIATE")
+    _sqlite.setdefault("timeout", 20)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
