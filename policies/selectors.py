@@ -178,6 +178,10 @@ class RequirementCompliance:
         return self.standings.get(Standing.ON_TRACK, 0)
 
     @property
+    def not_met(self) -> int:
+        return self.standings.get(Standing.NOT_MET, 0)
+
+    @property
     def met_percent(self) -> int | None:
         return round(100 * self.met / self.total) if self.total else None
 
