@@ -2,8 +2,9 @@
 
 Booked through the programme's own services, so each place sends its
 calendar invitation (into the demo's mail folder) and the coverage plan
-counts the places. Made once: a second `seed_demo` finds them and leaves
-them (and anything HR did to them) alone.
+counts the places. Made once while any is still to come: a second
+`seed_demo` finds them and leaves them (and anything HR did to them) alone;
+once they have all passed, the next `seed_demo` plans a fresh set.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ def demo_sessions(today: dt.date, profiles: dict[str, list[str]], by=None) -> in
     `profiles` maps a demo profile to its colleagues' employee numbers. The
     first session has 4 places for 6 colleagues: 2 wait.
     """
-    if Session.objects.filter(notes=DEMO_NOTE).exists():
+    if Session.objects.filter(notes=DEMO_NOTE, starts_at__gt=_at(today, 0)).exists():
         return 0
     courses = {c.code: c for c in Course.objects.all()}
     made = 0

@@ -108,3 +108,10 @@ def test_demo_mail_sends_reminders_and_digests_now(demo, django_capture_on_commi
     assert "Reminder: your hate-crime training is due by 28 December 2026" in sent
     assert "Overdue: your hate-crime training" in sent
     assert sent.count("Your teams this week: 2 overdue, 0 due in the next 30 days") == 2
+
+
+def test_once_the_demo_sessions_have_passed_seeding_plans_new_ones(demo):
+    with time_machine.travel(dt.datetime(2027, 6, 1, 9, tzinfo=dt.UTC), tick=False):
+        call_command("seed_demo", verbosity=0, stdout=io.StringIO())
+    assert Session.objects.count() == 8
+    assert Session.objects.filter(starts_at__date__gt=dt.date(2027, 6, 1)).count() == 4
