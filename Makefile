@@ -27,3 +27,4 @@ bench:
 	.venv/bin/python benchmarks/eligibility.py
 	.venv/bin/python benchmarks/import.py
 	.venv/bin/python benchmarks/pages.py
+	.venv/bin/python benchmarks/pack.py

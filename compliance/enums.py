@@ -10,10 +10,6 @@ class Status(models.TextChoices):
     PENDING = "pending", "Pending"
     EXEMPT = "exempt", "Exempt"
 
-    @classmethod
-    def met(cls) -> frozenset["Status"]:
-        return frozenset({cls.COMPLIANT, cls.EXEMPT})
-
 
 # Worst first: the order a manager reads a list in, and what "never worse" means in tests.
 STATUS_SEVERITY = {

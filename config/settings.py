@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "imports",
     "reminders",
     "dashboard",
+    # seed_demo and what only the demo needs (demo/); nothing imports it.
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -132,6 +134,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
                 f"DB_LOCK_TIMEOUT: {DB_LOCK_TIMEOUT!r} is not a time such as 2s or 500ms."
             )
         _options["options"] += f" -c lock_timeout={DB_LOCK_TIMEOUT}"
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Development and `make demo`, where a Celery worker and the web server share the file:
+    # WAL lets a page (an import's progress bar) read while the worker writes, and a writer
+    # waits for the lock rather than failing at once with "database is locked".
+    _sqlite = DATABASES["default"].setdefault("OPTIONS", {})
+    _sqlite.setdefault("init_command", "PRAGMA journal_mode=WAL;")
+    _sqlite.setdefault("transaction_mode", "IMMEDIATE")
+    _sqlite.setdefault("timeout", 20)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -267,6 +277,14 @@ CELERY_BEAT_SCHEDULE = {
 CELERY_BEAT_SCHEDULE["policy-review-reminders"] = {
     "task": "policies.tasks.policy_review_reminders_send",
     "schedule": crontab(hour=7, minute=30),
+}
+
+# Issue 19: the committee pack (quarterly KPI report as a PDF) goes to these addresses
+# (comma-separated) on the first working day after each quarter ends; none: not sent.
+COMMITTEE_PACK_RECIPIENTS = env.list("COMMITTEE_PACK_RECIPIENTS", default=[])
+CELERY_BEAT_SCHEDULE["dashboard-committee-pack"] = {
+    "task": "dashboard.tasks.committee_pack_quarterly",
+    "schedule": crontab(hour=7, minute=45),
 }
 
 # docs/rules.md §3: the warning window before a due date.

@@ -7,6 +7,7 @@ from django import forms
 
 from compliance.enums import Status
 from compliance.models import Requirement
+from compliance.standing import Standing, standing, standing_q
 from people.models import Role
 
 from .forms import DATE_INPUTS, TeamField
@@ -16,12 +17,29 @@ ANY = "any"
 STATUS_CHOICES = (
     (ATTENTION, "Overdue or due soon"),
     *Status.choices,
+    # The three figures the dashboard, the KPI page and the pack show: each links here.
+    (Standing.MET, "Met (compliant, exempt, or renewed and not yet due)"),
+    (Standing.ON_TRACK, "On track (pending, or due soon and inside the induction year)"),
+    (Standing.NOT_MET, "Not met (overdue)"),
     (ANY, "Any status"),
 )
+# What the list is called for each choice: a list of compliant colleagues is not "overdue and due soon".
+TITLES = {
+    ATTENTION: "Overdue and due soon",
+    **{value: str(label) for value, label in Status.choices},
+    Standing.MET: "Requirements met",
+    Standing.ON_TRACK: "Requirements on track",
+    Standing.NOT_MET: "Requirements not met (overdue)",
+    ANY: "Every requirement",
+}
+
+
+def list_title(choice: str | None) -> str:
+    return TITLES.get(choice or ATTENTION, TITLES[ATTENTION])
 
 
 def statuses_for(choice: str | None) -> frozenset[str] | None:
-    """The statuses a status choice lets through (None: any)."""
+    """The statuses a status choice lets through (None: any; a standing is not a set of statuses)."""
     if not choice or choice == ATTENTION:
         return frozenset({Status.OVERDUE, Status.DUE_SOON})
     if choice == ANY:
@@ -36,8 +54,9 @@ class TeamFilter(django_filters.Filter):
 class OverdueFilter(django_filters.FilterSet):
     team = TeamFilter(method="filter_team")
     role = django_filters.ModelChoiceFilter(queryset=Role.objects.order_by("code"), empty_label="All roles")
+    # By code, so that a figure on any page links here without looking ids up.
     requirement = django_filters.ModelChoiceFilter(
-        queryset=Requirement.objects.order_by("code"), empty_label="All requirements"
+        queryset=Requirement.objects.order_by("code"), empty_label="All requirements", to_field_name="code"
     )
     status = django_filters.ChoiceFilter(
         choices=STATUS_CHOICES, method="filter_status", empty_label=None, label="Status"
@@ -58,6 +77,8 @@ class OverdueFilter(django_filters.FilterSet):
         return queryset.filter(team_id=value.pk)
 
     def filter_status(self, queryset, name, value):
+        if value in Standing.values:
+            return queryset.filter(standing_q(value))
         wanted = statuses_for(value)
         return queryset if wanted is None else queryset.filter(status__in=wanted)
 
@@ -70,7 +91,13 @@ class OverdueFilter(django_filters.FilterSet):
     def matches(self, row: dict) -> bool:
         """The same filters for a row worked out live (a date other than the summary's)."""
         data = self.form.cleaned_data
-        wanted = statuses_for(data.get("status"))
+        choice = data.get("status")
+        if choice in Standing.values:
+            if standing(row["status"], row["valid_until"]) != choice:
+                return False
+            wanted = None
+        else:
+            wanted = statuses_for(choice)
         team, role, requirement, due_before = (
             data.get("team"),
             data.get("role"),

@@ -21,6 +21,7 @@ from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
 
 from compliance.enums import Status
+from compliance.standing import standings_from_counts
 
 
 class SummaryRun(models.Model):
@@ -138,6 +139,10 @@ class ComplianceSnapshot(models.Model):
     overdue = models.PositiveIntegerField(default=0)
     pending = models.PositiveIntegerField(default=0)
     exempt = models.PositiveIntegerField(default=0)
+    # The part of due_soon with a current completion: met, not on track (compliance.standing).
+    # Snapshots taken before it was kept say 0; `snapshot_backfill --replace` works them out again.
+    # db_default: the version still serving during an upgrade inserts snapshots without it.
+    due_soon_current = models.PositiveIntegerField(default=0, db_default=0)
 
     class Meta:
         ordering = ["taken_on"]
@@ -162,8 +167,34 @@ class ComplianceSnapshot(models.Model):
 
     @property
     def met(self) -> int:
-        return self.compliant + self.exempt
+        return standings_from_counts(
+            compliant=self.compliant,
+            due_soon=self.due_soon,
+            due_soon_current=self.due_soon_current,
+            overdue=self.overdue,
+            pending=self.pending,
+            exempt=self.exempt,
+        ).met
 
     @property
     def total(self) -> int:
         return self.compliant + self.due_soon + self.overdue + self.pending + self.exempt
+
+
+class CommitteePackSend(models.Model):
+    """The committee pack of one quarter, emailed once: the row is the claim that makes the send happen.
+
+    The quarterly task INSERTs it before sending (`core.claims.claim_once`);
+    the named UniqueConstraint lets one INSERT win however many times beat
+    fires or workers race, and the row commits only once the email is sent.
+    """
+
+    quarter = models.CharField(max_length=7)  # "2026-Q1"
+    sent_at = models.DateTimeField(auto_now_add=True)
+    recipients = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["quarter"], name="one_committee_pack_per_quarter")]
+
+    def __str__(self):
+        return f"Committee pack {self.quarter}"

@@ -16,6 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from compliance.changes import ChangeSet
+from compliance.enums import Status
 from compliance.models import CaseType
 from core.dates import add_months
 from core.db import transaction_lock
@@ -115,7 +116,10 @@ def _snapshot_rows(evaluation: Evaluation) -> list[ComplianceSnapshot]:
     for c in evaluation.colleagues:
         team_id = team_ids.get(c.facts.team)
         for s in c.statuses:
-            counts[(team_id, requirement_ids[s.code])][s.status] += 1
+            bucket = counts[(team_id, requirement_ids[s.code])]
+            bucket[s.status] += 1
+            if s.status == Status.DUE_SOON and s.valid_until is not None:
+                bucket["due_soon_current"] += 1
     return [
         ComplianceSnapshot(
             taken_on=evaluation.day, team_id=team_id, requirement_id=requirement_id, **by_status

@@ -27,3 +27,11 @@ def summary_rebuild_soon() -> None:
 
     if cache.add("dashboard-summary-rebuild-asked", True, timeout=600):
         transaction.on_commit(summary_rebuild.delay)
+
+
+@shared_task
+def committee_pack_quarterly() -> str | None:
+    """Celery beat, every morning: on the first working day after a quarter ends, its pack goes out once."""
+    from .pack import committee_pack_send
+
+    return committee_pack_send(today=timezone.localdate())

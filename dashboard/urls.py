@@ -14,5 +14,6 @@ urlpatterns = [
     path("me/", views.me, name="me"),
     path("kpi/", views.kpi, name="kpi"),
     path("kpi/export.xlsx", views.kpi_export, name="kpi_export"),
+    path("kpi/pack.pdf", views.kpi_pack, name="kpi_pack"),
     path("figures/rebuild/", views.summary_rebuild, name="summary_rebuild"),
 ]

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 from django_tables2 import RequestConfig
 
@@ -29,10 +30,11 @@ from .access import (
     sees_kpi,
 )
 from .exports import csv_response, xlsx_response
-from .filters import OverdueFilter
+from .filters import OverdueFilter, list_title
 from .forms import AsOfForm, DashboardForm, TeamForm
+from .pack import kpi_trends, pack_build, pack_pdf
 from .selectors.colleague import colleague_record
-from .selectors.dashboard import dashboard_figures, dashboard_trend
+from .selectors.dashboard import dashboard_figures, dashboard_trends
 from .selectors.kpi import Quarter, quarterly_kpi, recent_quarters
 from .selectors.matrix import training_matrix
 from .selectors.overdue import EXPORT_HEADER, export_values, overdue_rows, summary_base
@@ -100,7 +102,7 @@ def home(request):
     day, run, waiting = _answer_day(form, today)
     team, order = form.cleaned_data["team"], form.cleaned_data["order"] or "name"
     figures = dashboard_figures(scope, day, team, run=run)
-    trend = dashboard_trend(scope, day, team)
+    trend, quarterly = dashboard_trends(scope, day, team)
     teams = list(figures.teams)
     if order == "overdue":
         teams.sort(key=lambda t: (-t.people_overdue, t.name))
@@ -109,7 +111,6 @@ def home(request):
             key=lambda t: (t.all_requirements.percent_met is None, t.all_requirements.percent_met or 0)
         )
     page = Paginator(teams, TEAMS_PER_PAGE).get_page(request.GET.get("page"))
-    chart = {"labels": trend.months, "series": [{"label": s.label, "points": s.points} for s in trend.series]}
     return render(
         request,
         "dashboard/dashboard.html",
@@ -121,7 +122,8 @@ def home(request):
             "team_rows": [(t, t.lines(figures.requirements)) for t in page.object_list],
             "eligibility_tables": figures.eligibility_tables(page.object_list),
             "trend": trend,
-            "chart": chart,
+            "quarterly": quarterly,
+            "chart": {"monthly": trend.chart(), "quarterly": quarterly.chart()},
             "everyone": scope.everyone,
             "rebuilds": rebuilds_figures(user),
             **_day_context(day, today, figures.computed_at, figures.source, waiting, run),
@@ -160,6 +162,7 @@ def overdue(request):
             "asof": asof,
             "filters": filters,
             "table": table,
+            "title": list_title(filters.form.cleaned_data.get("status")),
             "query": query.urlencode(),
             **_day_context(
                 day,
@@ -184,7 +187,8 @@ def overdue_export(request, fmt):
     rows, _ = overdue_rows(scope, day, filters, run=run)
     table = OverdueTable(rows, day=day, today=today, order_by=request.GET.get("sort"))
     ordered = table.data.data
-    name = f"overdue-and-due-soon-{day.isoformat()}"
+    title = list_title(filters.form.cleaned_data.get("status"))
+    name = f"{slugify(title)}-{day.isoformat()}"
     # UK GDPR accountability: who downloaded which colleagues' data, and how much of it.
     export_record(
         user=request.user,
@@ -197,7 +201,7 @@ def overdue_export(request, fmt):
     values = (export_values(row) for row in ordered)
     if fmt == "csv":
         return csv_response(f"{name}.csv", EXPORT_HEADER, values)
-    return xlsx_response(f"{name}.xlsx", [("Overdue and due soon", EXPORT_HEADER, values)])
+    return xlsx_response(f"{name}.xlsx", [(title[:31], EXPORT_HEADER, values)])
 
 
 @require_GET
@@ -265,23 +269,31 @@ def _kpi(request):
     today = timezone.localdate()
     quarter, error = _quarter(request, today)
     if error:
-        return None, render(
-            request, "dashboard/bad_request.html", {"errors": [("quarter", [error])]}, status=400
+        return (
+            None,
+            None,
+            render(request, "dashboard/bad_request.html", {"errors": [("quarter", [error])]}, status=400),
         )
-    return quarterly_kpi(kpi_scope_for(request.user).colleagues, quarter, today), None
+    scope = kpi_scope_for(request.user)
+    return quarterly_kpi(scope.colleagues, quarter, today), scope, None
 
 
 @require_GET
 @kpi_required
 def kpi(request):
-    report, error = _kpi(request)
+    # The scope comes with the report: working it out again would cost a manager 3 queries.
+    report, scope, error = _kpi(request)
     if error:
         return error
+    _, quarterly = kpi_trends(report.last_day, teams=None if scope.everyone else scope.whole_teams())
     return render(
         request,
         "dashboard/kpi.html",
         {
             "kpi": report,
+            "quarterly": quarterly,
+            "chart": {"quarterly": quarterly.chart()},
+            "links": sees_figures(request.user),
             "quarters": recent_quarters(timezone.localdate()),
             "team_rows": [(t, t.lines(report.at_end.requirements)) for t in report.at_end.teams],
         },
@@ -291,13 +303,31 @@ def kpi(request):
 @require_GET
 @kpi_required
 def kpi_export(request):
-    report, error = _kpi(request)
+    report, _, error = _kpi(request)
     if error:
         return error
     return xlsx_response(f"kpi-{report.quarter}.xlsx", kpi_sheets(report))
 
 
+@require_GET
+@kpi_required
+def kpi_pack(request):
+    """The committee pack for a quarter, as a PDF: the KPI page's figures with charts."""
+    today = timezone.localdate()
+    quarter, error = _quarter(request, today)
+    if error:
+        return render(request, "dashboard/bad_request.html", {"errors": [("quarter", [error])]}, status=400)
+    scope = kpi_scope_for(request.user)
+    built = pack_build(
+        scope.colleagues, quarter, today, teams=None if scope.everyone else scope.whole_teams()
+    )
+    response = HttpResponse(pack_pdf(built), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{built.filename}"'
+    return response
+
+
 def kpi_sheets(report):
+    """The KPI workbook: the page's figures (met, on track, not met as compliance.standing reads them)."""
     end, start = report.at_end, report.at_start
     summary = [
         (
@@ -305,8 +335,10 @@ def kpi_sheets(report):
             name,
             s.percent_met if s else None,
             e.percent_met,
-            s.overdue if s else None,
-            e.overdue,
+            e.met,
+            e.on_track,
+            s.not_met if s else None,
+            e.not_met,
             e.total,
         )
         for code, name, s, e in report.requirement_rows()
@@ -315,13 +347,21 @@ def kpi_sheets(report):
         (
             t.label,
             code,
-            *t.requirements[code].as_tuple(),
-            t.requirements[code].total,
-            t.requirements[code].percent_met,
+            c.met,
+            c.on_track,
+            c.not_met,
+            c.total,
+            c.percent_met,
+            c.compliant,
+            c.due_soon,
+            c.overdue,
+            c.pending,
+            c.exempt,
         )
         for t in end.teams
         for code, _ in end.requirements
         if code in t.requirements
+        for c in (t.requirements[code],)
     ]
     refreshers = [
         (r.code, r.name, r.fell_due, r.renewed, r.on_time, r.exempted, r.left, r.rate, r.on_time_rate)
@@ -344,25 +384,31 @@ def kpi_sheets(report):
                 "name",
                 f"% met {report.first_day}",
                 f"% met {report.last_day}",
-                f"overdue {report.first_day}",
-                f"overdue {report.last_day}",
+                f"met {report.last_day}",
+                f"on track {report.last_day}",
+                f"not met {report.first_day}",
+                f"not met {report.last_day}",
                 "statuses",
             ),
             summary,
         ),
+        ("Summary", ("requirement", "name", "summary"), report.paragraphs()),
         ("People", ("measure", str(report.first_day), str(report.last_day)), people),
         (
             "By team and requirement",
             (
                 "team",
                 "requirement",
+                "met",
+                "on track",
+                "not met",
+                "total",
+                "% met",
                 "compliant",
                 "due soon",
                 "overdue",
                 "pending",
                 "exempt",
-                "total",
-                "% met",
             ),
             by_team,
         ),

@@ -13,6 +13,7 @@ from compliance.enums import STATUS_SEVERITY, Status
 from compliance.models import Requirement
 from compliance.queries import in_force_on
 from compliance.selectors import compliance_on
+from compliance.standing import Standing, standing
 from core.dates import add_months
 from people.models import Colleague, RoleAssignment
 
@@ -165,10 +166,20 @@ class RequirementCompliance:
     in_force: bool
     counts: dict[str, int]
     total: int
+    # met, on track, not met (compliance.standing): a refresher renewed and due soon is met.
+    standings: dict[str, int] = field(default_factory=dict)
 
     @property
     def met(self) -> int:
-        return sum(self.counts.get(s, 0) for s in Status.met())
+        return self.standings.get(Standing.MET, 0)
+
+    @property
+    def on_track(self) -> int:
+        return self.standings.get(Standing.ON_TRACK, 0)
+
+    @property
+    def not_met(self) -> int:
+        return self.standings.get(Standing.NOT_MET, 0)
 
     @property
     def met_percent(self) -> int | None:
@@ -198,14 +209,24 @@ def policy_requirements_compliance(policy: Policy, day: dt.date) -> list[Require
         pk__in=RoleAssignment.objects.filter(role__requirements__policy=policy).values("colleague_id")
     )
     counts: dict[str, Counter] = defaultdict(Counter)
+    standings: dict[str, Counter] = defaultdict(Counter)
     for colleague in compliance_on(colleagues, day):
         for status in colleague.statuses:
             counts[status.code][status.status] += 1
+            standings[status.code][standing(status.status, status.valid_until)] += 1
     out = []
     for requirement in requirements:
         in_force = requirement.in_force_then
         found = dict(counts.get(requirement.code, {}))
-        out.append(RequirementCompliance(requirement, in_force, found, sum(found.values())))
+        out.append(
+            RequirementCompliance(
+                requirement,
+                in_force,
+                found,
+                sum(found.values()),
+                dict(standings.get(requirement.code, {})),
+            )
+        )
     return out
 
 

@@ -9,6 +9,10 @@ export TEST_CELERY_BROKER_URL=${TEST_CELERY_BROKER_URL:-${CELERY_BROKER_URL:-red
 if ! command -v chromium >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
+# The committee pack's PDF (WeasyPrint) needs Pango; install Debian's if it is missing and we may.
+if ! .venv/bin/python -c "import weasyprint" >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 >/dev/null
+fi
 # Two test processes (pytest-xdist; each has its own test database and Celery queue):
 # the suite takes about 6 minutes on 2 cores instead of 12. TEST_PROCESSES=0 runs in one.
 exec .venv/bin/python -m pytest -n "${TEST_PROCESSES:-2}" "$@"

@@ -425,6 +425,7 @@ ROWS = [
     # The KPI report names nobody: the policy owner presents it for the whole organisation.
     Row("dashboard:kpi", {**FIGURES, "policy": 200}),
     Row("dashboard:kpi_export", {**FIGURES, "policy": 200}),
+    Row("dashboard:kpi_pack", {**FIGURES, "policy": 200}),
     # Only HR asks for the figures to be worked out again; it answers with a redirect to the dashboard.
     Row("dashboard:summary_rebuild", answers(403, hr=302), method="post"),
 ]

@@ -14,7 +14,7 @@ from ..access import Scope
 from .evaluate import evaluate
 from .figures import Figures, figures_from_evaluation
 from .summary import figures_from_summary, latest_run
-from .trend import MAX_TEAM_LINES, Trend, compliance_trend
+from .trend import MAX_TEAM_LINES, Trend, compliance_trends
 
 
 def dashboard_figures(scope: Scope, day: dt.date, team: Team | None = None, *, run=None) -> Figures:
@@ -38,8 +38,8 @@ def live_figures(scope: Scope, day: dt.date, team: Team | None = None) -> Figure
     )
 
 
-def dashboard_trend(scope: Scope, day: dt.date, team: Team | None = None) -> Trend:
-    """The overall line for the teams wholly in scope, and a line per team when few enough to read."""
+def dashboard_trends(scope: Scope, day: dt.date, team: Team | None = None) -> tuple[Trend, Trend]:
+    """Monthly and quarterly: the overall line for the teams wholly in scope, and a line per team when few."""
     whole = scope.whole_teams()
     note = ""
     if team is not None:
@@ -51,7 +51,12 @@ def dashboard_trend(scope: Scope, day: dt.date, team: Team | None = None) -> Tre
         elif len(lines) == 1:
             lines = []  # one team is the overall line already
     label = "Whole organisation" if scope.everyone else "All your teams"
-    trend = compliance_trend(
+    monthly, quarterly = compliance_trends(
         day=day, overall_label=label, teams=None if scope.everyone else whole, lines=lines
     )
-    return dataclasses.replace(trend, note=note)
+    return dataclasses.replace(monthly, note=note), dataclasses.replace(quarterly, note=note)
+
+
+def dashboard_trend(scope: Scope, day: dt.date, team: Team | None = None) -> Trend:
+    """The monthly trend alone."""
+    return dashboard_trends(scope, day, team)[0]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from compliance.enums import Status
+from compliance.standing import Standings, standings_from_counts
 
 from .evaluate import HORIZONS, Evaluation
 
@@ -28,9 +29,15 @@ class StatusCounts:
     overdue: int = 0
     pending: int = 0
     exempt: int = 0
+    # The part of `due_soon` with a current completion (a refresher still
+    # valid): met, where the rest of due_soon is on track (compliance.standing).
+    due_soon_current: int = 0
 
-    def add(self, status: str, n: int = 1) -> None:
+    def add(self, status: str, n: int = 1, current: int = 0) -> None:
+        """Count `n` of a status; `current` of them have a current completion (valid_until set)."""
         setattr(self, status, getattr(self, status) + n)
+        if status == Status.DUE_SOON:
+            self.due_soon_current += current
 
     def merge(self, other: StatusCounts) -> None:
         self.compliant += other.compliant
@@ -38,22 +45,42 @@ class StatusCounts:
         self.overdue += other.overdue
         self.pending += other.pending
         self.exempt += other.exempt
+        self.due_soon_current += other.due_soon_current
 
     @property
     def total(self) -> int:
         return self.compliant + self.due_soon + self.overdue + self.pending + self.exempt
 
     @property
+    def standings(self) -> Standings:
+        return standings_from_counts(
+            compliant=self.compliant,
+            due_soon=self.due_soon,
+            due_soon_current=self.due_soon_current,
+            overdue=self.overdue,
+            pending=self.pending,
+            exempt=self.exempt,
+        )
+
+    @property
     def met(self) -> int:
-        # docs/rules.md §3.3: an exemption counts as met.
-        return self.compliant + self.exempt
+        return self.standings.met
+
+    @property
+    def on_track(self) -> int:
+        return self.standings.on_track
+
+    @property
+    def not_met(self) -> int:
+        return self.standings.not_met
 
     @property
     def percent_met(self) -> int | None:
-        return round(100 * self.met / self.total) if self.total else None
+        return self.standings.percent_met
 
     def as_tuple(self) -> tuple[int, ...]:
-        return tuple(getattr(self, s) for s in STATUSES)
+        """Stored form (TeamSummary): the counts in Status order, then due_soon_current."""
+        return (*(getattr(self, s) for s in STATUSES), self.due_soon_current)
 
 
 @dataclass
@@ -109,6 +136,7 @@ class TeamFigures:
     def from_json(cls, team_id: int | None, data: dict) -> TeamFigures:
         team = cls(name="", team_id=team_id)
         for code, counts in data["requirements"].items():
+            # Five numbers: stored before due_soon_current was kept (the migration fills it in).
             team.requirements[code] = StatusCounts(*counts)
         for code, (officers, eligible, supervised, *later) in data["eligibility"].items():
             team.eligibility[code] = EligibilityCounts(officers, eligible, supervised, list(later))
@@ -227,7 +255,7 @@ def figures_from_evaluation(
             team = teams[name] = TeamFigures(name=name, team_id=team_ids.get(name))
         statuses = {s.status for s in c.statuses}
         for s in c.statuses:
-            team.requirements[s.code].add(s.status)
+            team.requirements[s.code].add(s.status, current=s.valid_until is not None)
         team.people_overdue += Status.OVERDUE in statuses
         team.people_due_soon += Status.DUE_SOON in statuses
         for f in forecasts:

@@ -114,6 +114,51 @@ class Kpi:
         start, end = self.at_start.totals, self.at_end.totals
         return [(code, name, start.get(code), end[code]) for code, name in self.at_end.requirements]
 
+    def paragraphs(self) -> list[tuple[str, str, str]]:
+        """(code, name, one paragraph in plain words) per requirement: what the committee reads first."""
+        refreshers = {r.code: r for r in self.refreshers}
+        out = []
+        for code, name, start, end in self.requirement_rows():
+            out.append((code, name, requirement_paragraph(self, end, start, refreshers.get(code))))
+        return out
+
+
+def _uk(day: dt.date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def _people(n: int, one: str, many: str) -> str:
+    return f"{n:,} {one if n == 1 else many}"
+
+
+def requirement_paragraph(kpi: Kpi, end, start, refresher: RefresherCompletion | None) -> str:
+    if not end.total:
+        text = f"It applied to nobody on {_uk(kpi.last_day)}."
+    else:
+        text = (
+            f"On {_uk(kpi.last_day)} it applied to {_people(end.total, 'colleague', 'colleagues')}: "
+            f"{end.percent_met}% met it"
+        )
+        if start is not None and start.percent_met is not None:
+            text += f" ({start.percent_met}% on {_uk(kpi.first_day)})"
+        text += (
+            f"; {end.met:,} met, {end.on_track:,} on track (inside the induction year or an extension) "
+            f"and {end.not_met:,} overdue"
+        )
+        if start is not None:
+            text += f" ({start.not_met:,} at the start of the quarter)"
+        text += "."
+    if refresher is not None:
+        if not refresher.counted:
+            text += " No refresher fell due in the quarter."
+        else:
+            text += (
+                f" Of {_people(refresher.counted, 'refresher', 'refreshers')} that fell due in the quarter, "
+                f"{refresher.renewed:,} {'was' if refresher.renewed == 1 else 'were'} renewed "
+                f"({refresher.rate}%), {refresher.on_time:,} on or before the due date."
+            )
+    return text
+
 
 def quarterly_kpi(colleagues: QuerySet, quarter: Quarter, today: dt.date) -> Kpi:
     """About 30 queries, whatever the number of colleagues; the engine runs on the two days."""

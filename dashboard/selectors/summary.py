@@ -60,10 +60,12 @@ def team_figures_counted(statuses: QuerySet, eligibility: QuerySet) -> dict[int 
             teams[team_id] = TeamFigures(name="", team_id=team_id)
         return teams[team_id]
 
-    for t, requirement_id, status, n in (
-        statuses.values_list("team_id", "requirement_id", "status").annotate(n=Count("id")).order_by()
+    for t, requirement_id, status, n, current in (
+        statuses.values_list("team_id", "requirement_id", "status")
+        .annotate(n=Count("id"), current=Count("id", filter=Q(valid_until__isnull=False)))
+        .order_by()
     ):
-        team(t).requirements[codes[requirement_id]].add(status, n)
+        team(t).requirements[codes[requirement_id]].add(status, n, current)
     for t, overdue, due_soon in (
         statuses.values_list("team_id")
         .annotate(

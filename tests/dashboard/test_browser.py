@@ -2,6 +2,8 @@
 
 import pytest
 
+from dashboard.access import scope_for
+from dashboard.selectors.dashboard import dashboard_trend
 from dashboard.services import snapshot_backfill, summary_rebuild
 from tests.organisation import PASSWORD, TODAY, build_org
 from tests.services import screenshot
@@ -15,7 +17,7 @@ def organisation(transactional_db, today):
 
     call_command("loaddata", "reference", verbosity=0)
     org = build_org()
-    snapshot_backfill(until=TODAY, months=12)
+    snapshot_backfill(until=TODAY, months=24)
     summary_rebuild(day=TODAY)
     return org
 
@@ -28,7 +30,15 @@ def test_a_manager_checks_their_team(page, organisation):
     page.wait_for_url(f"{page.base_url}/")
     assert page.get_by_role("heading", level=1).inner_text() == "Your teams"
     assert page.locator(".card-overdue .figure").inner_text() == "1"
-    assert page.locator("#trend-chart").is_visible()
+    for chart in ("monthly-met", "monthly-overdue", "quarterly-met", "quarterly-overdue"):
+        assert page.locator(f"#trend-{chart}").is_visible()
+    # The axis is the one fitted to the figures on the server (the PDF pack draws on it too), not 0-100%.
+    fitted = dashboard_trend(scope_for(organisation.users["north"]), TODAY).met_axis
+    drawn = page.evaluate(
+        "(() => { const y = Chart.getChart('trend-monthly-met').scales.y; return [y.min, y.max]; })()"
+    )
+    assert drawn == [fitted.low, fitted.high]
+    assert (fitted.low, fitted.high) != (0, 100)
     screenshot(page, "dashboard-manager")
 
     page.get_by_role("link", name="Overdue & due soon").click()

@@ -44,20 +44,22 @@ def test_counts_by_team_and_requirement_follow_the_engine(org):
     assert figures.source == "live"
     teams = {t.name: t for t in figures.teams}
     assert list(teams) == ["North", "South"]
-    # (compliant, due soon, overdue, pending, exempt)
+    # (compliant, due soon, overdue, pending, exempt, due soon with a current completion)
     assert {code: c.as_tuple() for code, c in teams["North"].requirements.items()} == {
-        "BTEC-L2": (1, 0, 0, 1, 0),
-        "BTEC-L3": (1, 0, 0, 0, 0),
-        "HATE-REFRESHER": (0, 1, 1, 1, 0),
+        "BTEC-L2": (1, 0, 0, 1, 0, 0),
+        "BTEC-L3": (1, 0, 0, 0, 0, 0),
+        "HATE-REFRESHER": (0, 1, 1, 1, 0, 1),
     }
     assert {code: c.as_tuple() for code, c in teams["South"].requirements.items()} == {
-        "BTEC-L2": (1, 0, 1, 0, 0),
-        "HATE-REFRESHER": (1, 0, 1, 0, 0),
+        "BTEC-L2": (1, 0, 1, 0, 0, 0),
+        "HATE-REFRESHER": (1, 0, 1, 0, 0, 0),
     }
     assert (teams["North"].people_overdue, teams["North"].people_due_soon) == (1, 1)
     assert (teams["South"].people_overdue, teams["South"].people_due_soon) == (1, 0)
-    assert figures.overall.as_tuple() == (4, 1, 3, 2, 0)
-    assert figures.overall.percent_met == 40
+    assert figures.overall.as_tuple() == (4, 1, 3, 2, 0, 1)
+    # N3's refresher is due soon but renewed and still current: met, not "on track".
+    assert (figures.overall.met, figures.overall.on_track, figures.overall.not_met) == (5, 2, 3)
+    assert figures.overall.percent_met == 50
 
 
 def test_officers_eligible_now_and_if_nobody_trains(org):
@@ -113,7 +115,7 @@ def test_another_day_than_the_summarys_is_worked_out_live(org):
     assert figures.source == "live"
     north = next(t for t in figures.teams if t.name == "North")
     # N3 was still current, N1 (due 1 Mar 2026) due soon, N2 in induction, N4 still employed and overdue.
-    assert north.requirements["HATE-REFRESHER"].as_tuple() == (1, 1, 1, 1, 0)
+    assert north.requirements["HATE-REFRESHER"].as_tuple() == (1, 1, 1, 1, 0, 1)
 
 
 def test_a_change_to_one_colleague_refreshes_their_rows(org):
@@ -123,7 +125,7 @@ def test_a_change_to_one_colleague_refreshes_their_rows(org):
     stored = dashboard_figures(EVERYONE, TODAY)
     assert shape(stored) == shape(live_figures(EVERYONE, TODAY))
     north = next(t for t in stored.teams if t.name == "North")
-    assert north.requirements["HATE-REFRESHER"].as_tuple() == (1, 1, 0, 1, 0)
+    assert north.requirements["HATE-REFRESHER"].as_tuple() == (1, 1, 0, 1, 0, 1)
     assert north.eligibility["hate_crime"].eligible == 3
 
 

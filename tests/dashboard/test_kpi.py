@@ -77,10 +77,10 @@ def test_compliance_by_requirement_and_team_at_both_ends(org, client):
     rows = {code: (s.as_tuple() if s else None, e.as_tuple()) for code, _, s, e in report.requirement_rows()}
     # 1 Jan: N1 refresher due soon, N4 (left 1 Jan, still employed that day) overdue twice.
     assert rows == {
-        "BTEC-L2": ((2, 0, 2, 1, 0), (2, 0, 1, 1, 0)),
-        "BTEC-L3": ((1, 0, 0, 0, 0), (1, 0, 0, 0, 0)),
-        "BTEC-L5": ((0, 0, 0, 0, 0), (0, 0, 0, 0, 0)),
-        "HATE-REFRESHER": ((2, 1, 2, 1, 0), (2, 0, 2, 1, 0)),
+        "BTEC-L2": ((2, 0, 2, 1, 0, 0), (2, 0, 1, 1, 0, 0)),
+        "BTEC-L3": ((1, 0, 0, 0, 0, 0), (1, 0, 0, 0, 0, 0)),
+        "BTEC-L5": ((0, 0, 0, 0, 0, 0), (0, 0, 0, 0, 0, 0)),
+        "HATE-REFRESHER": ((2, 1, 2, 1, 0, 1), (2, 0, 2, 1, 0, 0)),
     }
     assert (report.at_start.people_overdue, report.at_end.people_overdue) == (2, 2)
     assert [t.name for t in report.at_end.teams] == ["North", "South"]
@@ -122,6 +122,7 @@ def test_xlsx_for_the_committee(org, renewals, client):
     book = load_workbook(io.BytesIO(response.content))
     assert book.sheetnames == [
         "Compliance by requirement",
+        "Summary",
         "People",
         "By team and requirement",
         "Refresher completion",
@@ -130,7 +131,8 @@ def test_xlsx_for_the_committee(org, renewals, client):
     refreshers = [[c.value for c in row] for row in book["Refresher completion"].iter_rows()]
     assert refreshers[1] == ["HATE-REFRESHER", "Hate crime refresher every two years", 6, 2, 1, 1, 1, 50, 25]
     by_team = [[c.value for c in row] for row in book["By team and requirement"].iter_rows(min_row=2)]
-    assert by_team[0] == ["North", "BTEC-L2", 1, 0, 0, 1, 0, 2, 50]
+    # met, on track, not met, total, % met, then the statuses behind them
+    assert by_team[0] == ["North", "BTEC-L2", 1, 1, 0, 2, 50, 1, 0, 0, 1, 0]
 
 
 def test_quarters():

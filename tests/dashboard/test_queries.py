@@ -47,8 +47,9 @@ CURRENT = 1
 # What each page adds. The team filter's choices are the teams in scope (1 either way).
 PAGES = {
     # team choices, run, requirements, case types, stored team rows | (manager) 2 code maps and
-    # 3 counts, team names, drop-outs (list and count), trend: lines, days, overall, one line per team;
-    # a manager's trend first finds their whole teams (2: members in scope, members in all)
+    # 3 counts, team names, drop-outs (list and count), trends (monthly and quarterly together):
+    # lines, days, overall, one line per team; a manager's trend first finds their whole teams
+    # (2: members in scope, members in all)
     "/": {"hr": HR + CURRENT + 12, "north": MANAGER + CURRENT + 17},
     # team choices, run, names for the list, the engine, team names, case type names, trend: lines and
     # days (no snapshot that far back: nothing else to read)
@@ -66,7 +67,12 @@ PAGES = {
     # team choices, count, page of ids, the engine on that page, names
     "/matrix/": {"hr": HR + 4 + ENGINE, "north": MANAGER + 4 + ENGINE},
     # team and case type names, the engine on the first day, its facts again on the last (6)
-    "/kpi/?quarter=2026-Q1": {"hr": HR + 8 + ENGINE, "north": MANAGER + 8 + ENGINE},
+    # then the quarter-on-quarter trend: teams drawn as lines and the days (no snapshot by the
+    # quarter's end here: no counts to read); a manager's whole teams (2) first
+    "/kpi/?quarter=2026-Q1": {"hr": HR + 10 + ENGINE, "north": MANAGER + 12 + ENGINE},
+    # the KPI page's, then the teams drawn as lines and the trends' days (no snapshot by the
+    # quarter's end here: no counts to read); a manager's whole teams (2) first
+    "/kpi/pack.pdf?quarter=2026-Q1": {"hr": HR + 10 + ENGINE, "north": MANAGER + 12 + ENGINE},
 }
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 from dashboard.access import Scope, scope_for
 from dashboard.models import ComplianceSnapshot, StatusSummary, SummaryRun, TeamSummary
 from dashboard.selectors.dashboard import dashboard_trend, live_figures
-from dashboard.services import month_ends, snapshot_backfill
+from dashboard.services import month_ends, snapshot_backfill, summary_rebuild
 from dashboard.tasks import summary_nightly
 from people.models import Colleague
 from tests.organisation import TODAY, build_org
@@ -42,7 +42,14 @@ def test_a_snapshot_counts_what_the_engine_says_that_day(org):
     snapshot_backfill(until=TODAY, months=2)
     day = dt.date(2026, 4, 30)
     counted = {
-        (s.team.name, s.requirement.code): (s.compliant, s.due_soon, s.overdue, s.pending, s.exempt)
+        (s.team.name, s.requirement.code): (
+            s.compliant,
+            s.due_soon,
+            s.overdue,
+            s.pending,
+            s.exempt,
+            s.due_soon_current,
+        )
         for s in ComplianceSnapshot.objects.filter(taken_on=day).select_related("team", "requirement")
     }
     live = live_figures(EVERYONE, day)
@@ -60,7 +67,8 @@ def test_the_trend_reads_one_point_a_month(org):
     for day, point in zip(trend.days, overall, strict=True):
         figures = live_figures(EVERYONE, day)
         assert point == round(100 * figures.overall.met / figures.overall.total, 1)
-    assert overall[-1] == 40.0
+    # Compliant 4, exempt 0, and N3's refresher: due soon but renewed and still current (met).
+    assert overall[-1] == 50.0
 
 
 def test_a_managers_trend_covers_their_whole_teams(org):
@@ -68,7 +76,8 @@ def test_a_managers_trend_covers_their_whole_teams(org):
     trend = dashboard_trend(scope_for(org.users["north"]), TODAY)
     # One team: its line is the overall line.
     assert [s.label for s in trend.series] == ["All your teams"]
-    assert trend.series[0].points[-1] == round(100 * 2 / 6, 1)
+    # N1 and N3's qualifications, and N3's refresher renewed and still current.
+    assert trend.series[0].points[-1] == 50.0
 
 
 def test_the_trend_is_empty_before_any_snapshot(org):
@@ -114,4 +123,23 @@ def test_seed_demo_leaves_a_full_dashboard(reference):
     call_command("seed_demo", verbosity=0)
     today = timezone.localdate()
     assert SummaryRun.objects.get().computed_for == today
-    assert ComplianceSnapshot.objects.values("taken_on").distinct().count() == 13
+    # Two years of month ends and today: the quarter-on-quarter trend has its 8 quarters.
+    assert ComplianceSnapshot.objects.values("taken_on").distinct().count() == 25
+
+
+def test_the_migration_fills_in_due_soon_current_for_stored_team_counts(org):
+    import importlib
+
+    from django.apps import apps
+
+    summary_rebuild(day=TODAY)
+    expected = {r.team_id: r.figures for r in TeamSummary.objects.all()}
+    # As a summary stored before the sixth number was kept.
+    for row in TeamSummary.objects.all():
+        row.figures["requirements"] = {c: n[:5] for c, n in row.figures["requirements"].items()}
+        row.save()
+    migration = importlib.import_module("dashboard.migrations.0002_snapshot_due_soon_current")
+    migration.team_counts_fill(apps, None)
+    assert {r.team_id: r.figures for r in TeamSummary.objects.all()} == expected
+    # N3's refresher: due soon with a current completion.
+    assert expected[org.north.pk]["requirements"]["HATE-REFRESHER"][5] == 1

@@ -28,7 +28,7 @@ def test_new_training_refreshes_the_colleague_at_the_next_drain(org):
     assert changes_drain().colleague_ids == {org.people["N1"].pk}
     assert refresher_of("N1") == "compliant"
     north = TeamSummary.objects.get(team=org.north).figures
-    assert north["requirements"]["HATE-REFRESHER"] == [1, 1, 0, 1, 0]
+    assert north["requirements"]["HATE-REFRESHER"] == [1, 1, 0, 1, 0, 1]
 
 
 def test_a_deleted_record_and_a_moved_colleague(org):
@@ -43,8 +43,8 @@ def test_a_deleted_record_and_a_moved_colleague(org):
     row = StatusSummary.objects.get(employee_number="S1", requirement_code="BTEC-L2")
     assert (row.team_id, row.team_name) == (org.north.pk, "North")
     # Both teams' stored counts moved with her.
-    assert TeamSummary.objects.get(team=org.south).figures["requirements"]["BTEC-L2"] == [0, 0, 1, 0, 0]
-    assert TeamSummary.objects.get(team=org.north).figures["requirements"]["BTEC-L2"] == [2, 0, 0, 1, 0]
+    assert TeamSummary.objects.get(team=org.south).figures["requirements"]["BTEC-L2"] == [0, 0, 1, 0, 0, 0]
+    assert TeamSummary.objects.get(team=org.north).figures["requirements"]["BTEC-L2"] == [2, 0, 0, 1, 0, 0]
 
 
 def test_a_renamed_team_renames_its_rows(org):

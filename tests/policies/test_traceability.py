@@ -156,6 +156,8 @@ def test_policy_page_shows_each_requirement_and_todays_compliance(client, office
         "HATE-REFRESHER": ("2", "6.0 Colleague Training", 2, 6, {Status.COMPLIANT: 2, Status.OVERDUE: 4}),
     }
     assert 'data-met="2" data-total="6"' in response.content.decode()
+    # All three figures (docs/rules.md §5): nobody here is inside an induction year.
+    assert "2 of 6 (33%)<br><small>0 on track, 4 not met</small>" in response.content.decode()
 
 
 @pytest.mark.parametrize("count", [1, 12])

@@ -7,8 +7,7 @@ placeholders), or ones this demo filled before, are touched.
 import datetime as dt
 
 from core.dates import add_months
-
-from .models import Policy, Post
+from policies.models import Policy, Post
 
 DEMO_BODY = "Leadership Board (demo)"
 

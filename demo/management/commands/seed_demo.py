@@ -1,4 +1,7 @@
+"""The demo organisation: 3 teams, 42 colleagues in every status, sessions, reviews and logins. Idempotent."""
+
 import datetime as dt
+from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
@@ -11,10 +14,13 @@ from compliance.enums import WaiverKind
 from compliance.models import Requirement, Waiver
 from core.access import AccessGroup
 from core.dates import add_months
-from people.demo import TEAMS, demo_people
+from demo.files import demo_training_file_write
+from demo.people import TEAMS, demo_people
+from demo.policies import demo_policies
+from demo.programme import demo_sessions
+from demo.reviews import demo_reviews
 from people.models import Colleague, Role, Team
 from people.services import colleague_role_set
-from policies.demo import demo_policies
 from training.models import Course, CourseKind, Equivalence, RecordSource, TrainingRecord
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - printed for the demo; never a real account
@@ -29,11 +35,25 @@ USERS = (
     ("csmanager", AccessGroup.MANAGER, False, "D0003"),
     ("auditor", AccessGroup.AUDITOR, False, None),
     ("policyowner", AccessGroup.POLICY_OWNER, False, None),
+    # A Neighbourhood Housing Officer (compliant, North): what a colleague sees at /me/.
+    ("officer", AccessGroup.COLLEAGUE, False, "D1001"),
 )
+# Two years of month-end snapshots: the quarter-on-quarter trend shows 8 quarters.
+TREND_MONTHS = 24
 
 
 class Command(BaseCommand):
-    help = "Add a demo organisation (3 teams, 42 colleagues in every status) and demo logins. Idempotent."
+    help = (
+        "Add a demo organisation (3 teams, 42 colleagues in every status, sessions with bookings, "
+        "reviews) and demo logins. Idempotent."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--import-file",
+            type=Path,
+            help="also write a training file to try the import page with (CSV, about 10,000 rows)",
+        )
 
     @transaction.atomic
     def handle(self, *args, **options):
@@ -84,7 +104,12 @@ class Command(BaseCommand):
         providers = {c.pk: c.provider for c in courses.values()}
         requirements = {r.code: r for r in Requirement.objects.all()}
         waivers = []
-        for p in demo_people(today):
+        people = demo_people(today)
+        profiles: dict[str, list[str]] = {}
+        for p in people:
+            if not p.leaving_date:
+                profiles.setdefault(p.profile, []).append(p.employee_number)
+        for p in people:
             team = Team.objects.get(name=p.team)
             colleague = self._colleague(
                 p.employee_number,
@@ -115,13 +140,26 @@ class Command(BaseCommand):
             if p.waiver:
                 waivers.append((colleague, p))
         self._waivers(waivers, requirements, today)
-        self._users(managers)
-        demo_policies(today, get_user_model().objects.get(username="policyowner"))
-        # The dashboard's figures and a year of trend, so the demo opens on a full page.
+        users = self._users(managers)
+        demo_policies(today, users["policyowner"])
+        demo_sessions(today, profiles, by=users["hr"])
+        demo_reviews(
+            today,
+            {**profiles, "manager": [number for number, *_ in MANAGERS.values()]},
+            {
+                "North Neighbourhoods": users["manager"],
+                "South Neighbourhoods": users["hr"],
+                "Community Safety": users["csmanager"],
+            },
+        )
+        # The dashboard's figures and two years of trend, so the demo opens on a full page.
         from dashboard.services import snapshot_backfill, summary_rebuild
 
-        snapshot_backfill(until=today, months=12)
+        snapshot_backfill(until=today, months=TREND_MONTHS)
         summary_rebuild(day=today)
+        if options.get("import_file"):
+            rows = demo_training_file_write(options["import_file"], today, people)
+            self.stdout.write(f"Training file to import: {options['import_file']} ({rows:,} rows)")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo organisation ready: {Colleague.objects.filter(employee_number__startswith='D').count()} "
@@ -177,6 +215,7 @@ class Command(BaseCommand):
 
     def _users(self, managers):
         User = get_user_model()
+        users = {}
         for username, group, staff, number in USERS:
             user, created = User.objects.get_or_create(username=username, defaults={"is_staff": staff})
             if created:
@@ -186,3 +225,5 @@ class Command(BaseCommand):
             user.groups.add(Group.objects.get(name=group))
             if number:
                 Colleague.objects.filter(employee_number=number).update(user=user)
+            users[username] = user
+        return users

@@ -1,0 +1,36 @@
+"""Every figure links to the people behind it: the overdue list, filtered to them."""
+
+from urllib.parse import urlencode
+
+from django import template
+from django.urls import reverse
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def people_url(context, status, team=None, requirement=None, on=None):
+    """The list of the colleague-requirements a figure counts.
+
+    `status` is a status or a standing (met, on_track, not_met); `on` is the
+    day the figure answers for (left out for today, so the link reads the
+    stored summary, like the figure did). A page that answers for another
+    day sets `past` or `future`, and the link carries its `day`.
+    """
+    query = {"status": status}
+    if team:
+        query["team"] = team
+    if requirement:
+        query["requirement"] = requirement
+    day = on or (context.get("day") if context.get("past") or context.get("future") else None)
+    if day:
+        query["on"] = day.isoformat()
+    return f"{reverse('dashboard:overdue')}?{urlencode(query)}"
+
+
+@register.filter
+def days_after(until, day):
+    """Whole days from `day` to `until` (the last day something still holds): 31 for "31 more days"."""
+    if until is None or day is None:
+        return None
+    return (until - day).days
