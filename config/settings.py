@@ -332,7 +332,7 @@ CELERY_BEAT_SCHEDULE |= {
 # what the database triggers recorded every few seconds; a page reading derived figures
 # applies them itself when at most CHANGES_READER_LIMIT colleagues wait, and otherwise
 # says what is still being worked out. /readyz reports changes older than CHANGES_STALE_SECONDS.
-CHANGES_DRAIN_SECONDS = env.float("CHANGES_DRAIN_SECONDS", default=5.0)
+CHANGES_DRAIN_SECONDS = env.float("CHANGES_DRAIN_SECONDS", default=2.0)
 CHANGES_READER_LIMIT = env.int("CHANGES_READER_LIMIT", default=200)
 CHANGES_STALE_SECONDS = env.int("CHANGES_STALE_SECONDS", default=300)
 # Above this many colleagues changed at once, the summary is rebuilt whole (cheaper than a refresh).
