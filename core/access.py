@@ -42,13 +42,62 @@ def groups_ensure(**kwargs) -> None:
 
 
 def user_groups(user) -> frozenset[str]:
+    """The user's roles: their groups, and Manager whenever the colleague records say so.
+
+    HR, auditor and policy owner are groups (set from the provider's group
+    claim at each single sign-on, or by hand for local accounts). Manager is
+    worked out from the data at every request that asks: whoever has a
+    colleague in post reporting to them, or manages a team with one, is a
+    manager (those below them then come through colleagues_for), so a new
+    manager, a move or a leaver changes what they see without anyone editing
+    a user. One query, as reading the groups alone took; cached on the user
+    for the rest of the request.
+    """
     if not user.is_authenticated:
         return frozenset()
     cached = getattr(user, "_access_groups", None)
     if cached is None:
-        cached = frozenset(user.groups.values_list("name", flat=True))
+        cached = _roles_of(user)
         user._access_groups = cached
     return cached
+
+
+def manages_anyone(day):
+    """A condition on users: their colleague record has someone in post on `day` reporting to them.
+
+    Directly or as their team's manager; whoever is further down comes with
+    them (colleagues_for walks the chain). The one definition of a manager.
+    """
+    from django.db.models import Exists, OuterRef, Q
+
+    from people.models import Colleague
+
+    in_post = Q(start_date__lte=day) & (Q(leaving_date__isnull=True) | Q(leaving_date__gte=day))
+    return Exists(
+        Colleague.objects.filter(in_post)
+        .filter(Q(line_manager__user=OuterRef("pk")) | Q(team__manager__user=OuterRef("pk")))
+        .exclude(user=OuterRef("pk"))  # a team's manager is usually in the team: not their own report
+    )
+
+
+def _roles_of(user) -> frozenset[str]:
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    rows = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .annotate(manages=manages_anyone(timezone.localdate()))
+        .values_list("groups__name", "manages")
+    )
+    names, manages = set(), False
+    for name, has_reports in rows:
+        manages = manages or has_reports
+        if name:
+            names.add(name)
+    if manages:
+        names.add(AccessGroup.MANAGER)
+    return frozenset(names)
 
 
 def sees_everyone(user) -> bool:
