@@ -70,3 +70,27 @@ class LeaverSignOutMiddleware:
             messages.info(request, "You have been signed out: your colleague record shows you have left.")
             return redirect("login")
         return self.get_response(request)
+
+
+class ProviderFormActionMiddleware:
+    """Lets the sign-out form on every page end at the provider's sign-out (RP-initiated logout).
+
+    The Content Security Policy's form-action is 'self', and browsers apply it to
+    every redirect that follows a form: without the provider's origin there, the
+    sign-out's redirect to the provider is blocked. Inside django-csp's middleware,
+    which reads `_csp_update` from the response.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from .oidc import provider_origins
+
+        response = self.get_response(request)
+        origins = provider_origins()
+        if origins:
+            update = dict(getattr(response, "_csp_update", None) or {})
+            update["form-action"] = [*update.get("form-action", []), *origins]
+            response._csp_update = update
+        return response

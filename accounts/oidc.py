@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 import jwt
 import requests
@@ -88,6 +88,18 @@ def forget_provider_metadata() -> None:
     """For the tests: the next sign-in reads the discovery document again."""
     with _discovery_lock:
         _discovered.clear()
+
+
+def provider_origins() -> list[str]:
+    """Where a form on our pages may lead: the provider, for signing out there (no fetch here)."""
+    if not enabled():
+        return []
+    origins = {settings.OIDC_ISSUER}
+    with _discovery_lock:
+        fetched = _discovered.get(settings.OIDC_ISSUER)
+    if fetched and fetched[1].get("end_session_endpoint"):
+        origins.add(fetched[1]["end_session_endpoint"])
+    return sorted({"{}://{}".format(*urlsplit(url)[:2]) for url in origins})
 
 
 def _user_with_colleague(user_id):

@@ -88,6 +88,8 @@ MIDDLEWARE = [
     "accounts.middleware.LeaverSignOutMiddleware",
     "accounts.middleware.TwoFactorRequiredMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Inside the CSP middleware: adds the provider to form-action for the sign-out form.
+    "accounts.middleware.ProviderFormActionMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -33,22 +33,6 @@ LONDON = ZoneInfo("Europe/London")
 # The provider's clock is the machine's: the app signs in at the real time, and travels only after.
 
 
-@pytest.fixture
-def org(reference):
-    """A manager (M) over a team leader (L) over an officer (O); HR (H); a leaver (X) who left a month ago."""
-    team = TeamFactory(name="East")
-    m = ColleagueFactory(employee_number="M1", email="Mona.Manager@example.org", team=team)
-    lead = ColleagueFactory(employee_number="L1", email="lee.lead@example.org", team=team, line_manager=m)
-    o = ColleagueFactory(employee_number="O1", email="omar.officer@example.org", team=team, line_manager=lead)
-    h = ColleagueFactory(employee_number="H1", email="hana.hr@example.org")
-    x = ColleagueFactory(
-        employee_number="X1",
-        email="xavier.left@example.org",
-        leaving_date=timezone.localdate() - dt.timedelta(days=30),
-    )
-    return {"M": m, "L": lead, "O": o, "H": h, "X": x}
-
-
 def signed_in_user(client):
     """The account the client's session belongs to, or None."""
     user_id = client.session.get(SESSION_KEY)
@@ -414,6 +398,10 @@ def test_the_provider_saying_no_is_a_clear_page(client, sso, org, caplog):
 def test_signing_out_ends_the_providers_session_too(client, sso, org):
     sso.person("omar", email="omar.officer@example.org")
     sso_sign_in(client, sso, "omar")
+    # The sign-out form on every page may lead to the provider (browsers apply form-action to redirects).
+    policy = client.get("/reminders/calendar/")["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";"))
+    assert directives["form-action"] == f"'self' {sso.issuer}"
     response = client.post("/accounts/logout/")
     assert SESSION_KEY not in client.session
     target = urlparse(response["Location"])

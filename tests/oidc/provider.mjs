@@ -15,6 +15,12 @@ import Provider from 'oidc-provider';
 const config = JSON.parse(readFileSync(process.argv[2], 'utf8'));
 const accounts = () => JSON.parse(readFileSync(config.accounts_file, 'utf8'));
 
+const escape = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+// Every page the provider draws is ours: its own pages load a web font from the internet,
+// which the tests' browser must never reach for.
+const html = (title, body) => `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>${escape(title)}</title></head><body>${body}</body></html>`;
+
 const provider = new Provider(config.issuer, {
   clients: config.clients,
   jwks: config.jwks,
@@ -31,7 +37,20 @@ const provider = new Provider(config.issuer, {
   conformIdTokenClaims: false,
   features: {
     devInteractions: { enabled: false },
-    rpInitiatedLogout: { enabled: true },
+    rpInitiatedLogout: {
+      enabled: true,
+      async logoutSource(ctx, form) {
+        ctx.body = html('Sign out', `<h1>Sign out of the test organisation?</h1>${form}
+<button autofocus type="submit" form="op.logoutForm" value="yes" name="logout">Yes, sign me out</button>`);
+      },
+      async postLogoutSuccessSource(ctx) {
+        ctx.body = html('Signed out', '<h1>You are signed out of the test organisation</h1>');
+      },
+    },
+  },
+  async renderError(ctx, out) {
+    ctx.type = 'html';
+    ctx.body = html('Error', `<h1>Provider error</h1><p>${escape(out.error)}: ${escape(out.error_description)}</p>`);
   },
   // PKCE when the client sends a challenge (the app always does); optional so that a test may
   // switch the app's PKCE off and reach the nonce check behind it.
@@ -63,14 +82,12 @@ const provider = new Provider(config.issuer, {
   },
 });
 
-const escape = (s) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
 function page(uid, error = '') {
-  return `<!doctype html><html lang="en"><head><title>Test provider: sign in</title></head><body>
-<h1>Test organisation: sign in</h1>${error ? `<p role="alert">${escape(error)}</p>` : ''}
+  return html('Test provider: sign in', `<h1>Test organisation: sign in</h1>
+${error ? `<p role="alert">${escape(error)}</p>` : ''}
 <form method="post" action="/interaction/${escape(uid)}">
 <label for="login">Work account</label> <input id="login" name="login" autofocus>
-<button type="submit">Sign in to the organisation</button></form></body></html>`;
+<button type="submit">Sign in to the organisation</button></form>`);
 }
 
 async function readForm(req) {

@@ -49,6 +49,8 @@ class OpenIDProvider:
         self.kid = uuid.uuid4().hex
         self.private_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self.private_key))
+        # PyJWT marks a private key "sign" only; the provider also verifies with it (id_token_hint).
+        jwk.pop("key_ops", None)
         config = {
             "issuer": self.issuer,
             "port": self.port,
@@ -78,7 +80,7 @@ class OpenIDProvider:
         self.process = Process(
             f"oidc-provider-{self.port}",
             [NODE, str(HERE / "provider.mjs"), str(self.config_file)],
-            env={**os.environ, "NODE_ENV": "test"},
+            env={**os.environ, "NODE_ENV": "test", "DEBUG": "oidc-provider:error"},
             logs=ROOT / "test-artifacts",
         )
         wait_for(self._answers, 30, f"oidc-provider on port {self.port}", interval=0.1)
