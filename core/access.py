@@ -68,16 +68,19 @@ def manages_anyone(day):
     Directly or as their team's manager; whoever is further down comes with
     them (colleagues_for walks the chain). The one definition of a manager.
     """
-    from django.db.models import Exists, OuterRef, Q
+    from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
 
     from people.models import Colleague
 
     in_post = Q(start_date__lte=day) & (Q(leaving_date__isnull=True) | Q(leaving_date__gte=day))
-    return Exists(
-        Colleague.objects.filter(in_post)
-        .filter(Q(line_manager__user=OuterRef("pk")) | Q(team__manager__user=OuterRef("pk")))
-        .exclude(user=OuterRef("pk"))  # a team's manager is usually in the team: not their own report
+    in_post_colleagues = Colleague.objects.filter(in_post)
+    # Two EXISTS, not one with OR: each finds the manager's record by its unique user_id and
+    # then their reports through an index, instead of reading every colleague (issue 16 benchmark).
+    line_reports = in_post_colleagues.filter(line_manager__user=OuterRef("pk"))
+    team_members = in_post_colleagues.filter(team__manager__user=OuterRef("pk")).exclude(
+        user=OuterRef("pk")  # a team's manager is usually in the team: not their own report
     )
+    return ExpressionWrapper(Exists(line_reports) | Exists(team_members), output_field=BooleanField())
 
 
 def _roles_of(user) -> frozenset[str]:
