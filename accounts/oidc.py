@@ -205,7 +205,6 @@ class ProviderBackend(OIDCAuthenticationBackend):
     def get_or_create_user(self, access_token, id_token, payload):
         user = account_sign_in(claims=payload, issuer=settings.OIDC_ISSUER, today=timezone.localdate())
         self.request.sso_mfa = used_mfa(payload, settings.OIDC_MFA_VALUES)
-        self.request.sso_subject = payload["sub"]
         return user
 
     def get_user(self, user_id):
@@ -259,8 +258,9 @@ class SignInCallback(OIDCAuthenticationCallbackView):
 
     def get(self, request):
         try:
-            if redirect_uri_refusal(request):
-                raise redirect_uri_refusal(request)
+            refusal = redirect_uri_refusal(request)
+            if refusal:
+                raise refusal
             if "code" in request.GET and "state" in request.GET and "oidc_states" not in request.session:
                 raise SignInRefused(Refusal.REPLAYED, "no sign-in started in this session")
             return super().get(request)
