@@ -1,11 +1,11 @@
 """Issue 16 benchmark: roles from the data, for a manager of 500 colleagues (target: under 50 ms).
 
-A manager (never a group: core.access.manages_anyone) over 20 team leaders
+A manager (never a group: people.access.manages_anyone) over 20 team leaders
 over 24 officers each, inside the shared data set. Times, median of many runs:
 
 - the roles (core.access.user_groups, one query: the groups and "manages
   anyone"), which every page that checks access pays once;
-- the scope (core.access.colleagues_for, the 500 below them, walked level by
+- the scope (people.access.colleagues_for, the 500 below them, walked level by
   level), which every list page pays;
 - the provider sign-in's account step (accounts.services.account_sign_in:
   the colleague matched, the roles set), rolled back after each run.
@@ -25,7 +25,8 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.services import account_sign_in
 from accounts.sso import sso_username
-from core.access import colleagues_for, user_groups
+from core.access import user_groups
+from people.access import colleagues_for
 from people.models import Colleague, Team
 
 LEADS, PER_LEAD = 20, 24  # 20 + 20 x 24 = 500 below the manager

@@ -1,5 +1,7 @@
 """Who may do what: the product's roles are Django groups."""
 
+from collections.abc import Callable
+
 from django.db import models
 
 
@@ -41,17 +43,25 @@ def groups_ensure(**kwargs) -> None:
     )
 
 
+# Roles the records give rather than a group (issue 16): {role: condition(day)}, where the
+# condition is a boolean expression on users. The app that knows the records registers its
+# own in its AppConfig.ready() (people registers Manager), so core names no app.
+_DERIVED_ROLES: dict[str, Callable] = {}
+
+
+def role_derived_register(role: str, condition: Callable) -> None:
+    _DERIVED_ROLES[role] = condition
+
+
 def user_groups(user) -> frozenset[str]:
-    """The user's roles: their groups, and Manager whenever the colleague records say so.
+    """The user's roles: their groups, and the roles the records give them (Manager).
 
     HR, auditor and policy owner are groups (set from the provider's group
     claim at each single sign-on, or by hand for local accounts). Manager is
-    worked out from the data at every request that asks: whoever has a
-    colleague in post reporting to them, or manages a team with one, is a
-    manager (those below them then come through colleagues_for), so a new
-    manager, a move or a leaver changes what they see without anyone editing
-    a user. One query, as reading the groups alone took; cached on the user
-    for the rest of the request.
+    worked out from the data at every request that asks
+    (people.access.manages_anyone), so a new manager, a move or a leaver
+    changes what they see without anyone editing a user. One query, as
+    reading the groups alone took; cached on the user for the rest of the request.
     """
     if not user.is_authenticated:
         return frozenset()
@@ -62,44 +72,25 @@ def user_groups(user) -> frozenset[str]:
     return cached
 
 
-def manages_anyone(day):
-    """A condition on users: their colleague record has someone in post on `day` reporting to them.
-
-    Directly or as their team's manager; whoever is further down comes with
-    them (colleagues_for walks the chain). The one definition of a manager.
-    """
-    from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
-
-    from people.models import Colleague
-
-    in_post = Q(start_date__lte=day) & (Q(leaving_date__isnull=True) | Q(leaving_date__gte=day))
-    in_post_colleagues = Colleague.objects.filter(in_post)
-    # Two EXISTS, not one with OR: each finds the manager's record by its unique user_id and
-    # then their reports through an index, instead of reading every colleague (issue 16 benchmark).
-    line_reports = in_post_colleagues.filter(line_manager__user=OuterRef("pk"))
-    team_members = in_post_colleagues.filter(team__manager__user=OuterRef("pk")).exclude(
-        user=OuterRef("pk")  # a team's manager is usually in the team: not their own report
-    )
-    return ExpressionWrapper(Exists(line_reports) | Exists(team_members), output_field=BooleanField())
-
-
 def _roles_of(user) -> frozenset[str]:
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
+    today = timezone.localdate()
+    derived = {
+        f"derived_{i}": (role, condition(today)) for i, (role, condition) in enumerate(_DERIVED_ROLES.items())
+    }
     rows = (
         get_user_model()
         .objects.filter(pk=user.pk)
-        .annotate(manages=manages_anyone(timezone.localdate()))
-        .values_list("groups__name", "manages")
+        .annotate(**{key: condition for key, (_, condition) in derived.items()})
+        .values_list("groups__name", *derived)
     )
-    names, manages = set(), False
-    for name, has_reports in rows:
-        manages = manages or has_reports
+    names = set()
+    for name, *flags in rows:
         if name:
             names.add(name)
-    if manages:
-        names.add(AccessGroup.MANAGER)
+        names |= {role for (role, _), flag in zip(derived.values(), flags, strict=True) if flag}
     return frozenset(names)
 
 

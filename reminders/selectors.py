@@ -10,9 +10,9 @@ from django.db.models import Q
 
 from compliance.queries import left_before
 from compliance.selectors import ColleagueCompliance, catalogue_load, compliance_on
-from core.access import AccessGroup, manages_anyone
+from core.access import AccessGroup
 from core.models import CalendarFeed, CalendarFeedKind
-from people.access import colleagues_for
+from people.access import colleagues_for, manages_anyone
 from people.models import Colleague
 
 from .models import Reminder
@@ -52,7 +52,7 @@ def reminder_candidates(*, day: dt.date) -> list[int]:
 def digest_recipients(*, day: dt.date) -> list[int]:
     """Ids of the managers' accounts that may get a weekly digest (one query).
 
-    A manager is whoever has colleagues reporting to them (core.access.manages_anyone),
+    A manager is whoever has colleagues reporting to them (people.access.manages_anyone),
     or a user in the Manager group; one whose colleague record shows they have left,
     or with no email address anywhere, gets nothing.
     """

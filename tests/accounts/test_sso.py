@@ -21,7 +21,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.oidc import ProviderBackend
-from core.access import AccessGroup, colleagues_for, user_groups
+from core.access import AccessGroup, user_groups
+from people.access import colleagues_for
+from people.models import Colleague
 from tests.factories import ColleagueFactory, TeamFactory, UserFactory
 from tests.oidc.fixtures import callback_path, sso_sign_in, start_sign_in
 from tests.oidc.provider import CLIENT_ID
@@ -456,3 +458,25 @@ def test_a_page_costs_the_same_queries_signed_in_through_the_provider(client, ss
             assert c.get("/reminders/calendar/").status_code == 200
         counts[who] = len(queries)
     assert counts == {"sso": 7, "local": 7}
+
+
+def test_in_post_is_the_engines_active_on(reference):
+    """people.access.in_post_on (the manager check's) and compliance.queries.active_on agree."""
+    from compliance.queries import active_on
+    from people.access import in_post_on
+
+    day = dt.date(2026, 2, 28)
+    for start, leaving in [
+        ("2020-01-01", None),
+        ("2026-02-28", None),
+        ("2026-03-01", None),
+        ("2020-01-01", "2026-02-28"),
+        ("2020-01-01", "2026-02-27"),
+        ("2024-02-29", "2026-03-01"),
+    ]:
+        ColleagueFactory(
+            start_date=dt.date.fromisoformat(start), leaving_date=leaving and dt.date.fromisoformat(leaving)
+        )
+    ours = set(Colleague.objects.filter(in_post_on(day)).values_list("pk", flat=True))
+    engines = set(Colleague.objects.filter(active_on(day)).values_list("pk", flat=True))
+    assert ours == engines and len(ours) == 4
