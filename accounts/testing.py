@@ -13,7 +13,7 @@ def sign_in_verified(client, user, force_login=None) -> None:
     of that step go through the real forms). `force_login` is the unpatched
     method when the caller has replaced the client's own.
     """
-    (force_login or type(client).force_login)(client, user, "django.contrib.auth.backends.ModelBackend")
+    (force_login or type(client).force_login)(client, user, "accounts.backends.LocalBackend")
     if requires_two_factor(user):
         device, _ = TOTPDevice.objects.get_or_create(
             user=user, name="test device", defaults={"confirmed": True}

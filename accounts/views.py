@@ -2,11 +2,15 @@ import base64
 
 import segno
 from django import forms
+from django.contrib import auth
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .oidc import ID_TOKEN_SESSION_KEY, sign_out_url
 
 
 class TokenForm(forms.Form):
@@ -44,3 +48,12 @@ def two_factor(request):
         context["secret"] = base64.b32encode(device.bin_key).decode()
         context["qr_svg"] = segno.make(device.config_url, error="m").svg_inline(scale=4)
     return render(request, "accounts/two_factor.html", context)
+
+
+@require_POST
+def sign_out(request):
+    """Sign out here and, after a provider sign-in, at the provider too (RP-initiated logout)."""
+    id_token = request.session.get(ID_TOKEN_SESSION_KEY)
+    target = sign_out_url(request, id_token)
+    auth.logout(request)
+    return redirect(target)

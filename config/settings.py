@@ -85,8 +85,11 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.LeaverSignOutMiddleware",
     "accounts.middleware.TwoFactorRequiredMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Inside the CSP middleware: adds the provider to form-action for the sign-out form.
+    "accounts.middleware.ProviderFormActionMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -177,7 +180,9 @@ MEDIA_URL = "media/"
 # locks the pair out; every sign-in and failure is kept in its tables, shown in the admin.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, loading the colleague with the user (the leaver check costs no query).
+    "accounts.backends.LocalBackend",
+    "accounts.oidc.ProviderBackend",
 ]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
@@ -187,6 +192,31 @@ AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0) or None
 OTP_TOTP_ISSUER = "Training compliance"
+
+# Single sign-on through the organisation's OpenID Connect provider (accounts/oidc.py,
+# README "Signing in"). Off while OIDC_ISSUER is empty: local passwords only.
+OIDC_ISSUER = env.str("OIDC_ISSUER", default="").rstrip("/")
+OIDC_CLIENT_ID = env.str("OIDC_CLIENT_ID", default="")
+OIDC_CLIENT_SECRET = env.str("OIDC_CLIENT_SECRET", default="")
+# The ID token claim matched to a colleague: `email` (case-insensitive), any other name: the employee number.
+OIDC_COLLEAGUE_CLAIM = env.str("OIDC_COLLEAGUE_CLAIM", default="email")
+# `group=role` pairs read from the `groups` claim; roles hr, auditor, policy_owner (managers come from the data).
+OIDC_ROLE_GROUPS = env.str("OIDC_ROLE_GROUPS", default="")
+# `amr`/`acr` values that mean the provider asked for a second factor: HR then needs no local TOTP.
+OIDC_MFA_VALUES = env.list("OIDC_MFA_VALUES", default=["mfa"])
+# Production refuses a sign-in whose redirect URI would be http:// (a code sent in clear).
+OIDC_REQUIRE_HTTPS_REDIRECT = env.bool("OIDC_REQUIRE_HTTPS_REDIRECT", default=PRODUCTION)
+# Local password sign-in: False keeps it for superusers (break-glass administrators) only.
+LOCAL_PASSWORD_SIGN_IN = env.bool("LOCAL_PASSWORD_SIGN_IN", default=True)
+# mozilla-django-oidc's own names, from the ones above (endpoints come from discovery: accounts/oidc.py).
+OIDC_RP_CLIENT_ID = OIDC_CLIENT_ID
+OIDC_RP_CLIENT_SECRET = OIDC_CLIENT_SECRET
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = env.str("OIDC_SCOPES", default="openid email profile")
+OIDC_USE_PKCE = True
+OIDC_USE_NONCE = True
+OIDC_TIMEOUT = env.float("OIDC_TIMEOUT_SECONDS", default=10.0)
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:sso_callback"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"

@@ -4,6 +4,10 @@ It lives with the colleagues because it walks teams and reporting lines; the
 access groups it reads are core's (`core.access`).
 """
 
+import datetime as dt
+
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
+
 from core.access import AccessGroup, sees_everyone, user_groups
 
 from .models import Colleague
@@ -40,3 +44,28 @@ def colleagues_for(user):
         visible |= teams
     visible.add(me)
     return Colleague.objects.filter(pk__in=visible)
+
+
+def in_post_on(day: dt.date) -> Q:
+    """Colleagues in post on `day`: compliance.queries.active_on's rule, which people sits below.
+
+    tests/accounts/test_sso.py holds the two equal.
+    """
+    return Q(start_date__lte=day) & (Q(leaving_date__isnull=True) | Q(leaving_date__gte=day))
+
+
+def manages_anyone(day: dt.date):
+    """A condition on users: someone in post on `day` reports to their colleague record.
+
+    Directly, or as a member of a team they manage; whoever is further down
+    comes with them (colleagues_for walks the chain). The one definition of a
+    manager (issue 16): never a group. Registered with core.access in PeopleConfig.ready.
+    """
+    in_post = Colleague.objects.filter(in_post_on(day))
+    # Two EXISTS, not one with OR: each finds the manager's record by its unique user_id and
+    # then their reports through an index, instead of reading every colleague (benchmarks/roles.py).
+    line_reports = in_post.filter(line_manager__user=OuterRef("pk"))
+    team_members = in_post.filter(team__manager__user=OuterRef("pk")).exclude(
+        user=OuterRef("pk")  # a team's manager is usually in the team: not their own report
+    )
+    return ExpressionWrapper(Exists(line_reports) | Exists(team_members), output_field=BooleanField())

@@ -12,7 +12,7 @@ from compliance.queries import left_before
 from compliance.selectors import ColleagueCompliance, catalogue_load, compliance_on
 from core.access import AccessGroup
 from core.models import CalendarFeed, CalendarFeedKind
-from people.access import colleagues_for
+from people.access import colleagues_for, manages_anyone
 from people.models import Colleague
 
 from .models import Reminder
@@ -52,12 +52,14 @@ def reminder_candidates(*, day: dt.date) -> list[int]:
 def digest_recipients(*, day: dt.date) -> list[int]:
     """Ids of the managers' accounts that may get a weekly digest (one query).
 
-    A manager is a user in the Manager group; one whose colleague record shows
-    they have left, or with no email address anywhere, gets nothing.
+    A manager is whoever has colleagues reporting to them (people.access.manages_anyone),
+    or a user in the Manager group; one whose colleague record shows they have left,
+    or with no email address anywhere, gets nothing.
     """
     return list(
         get_user_model()
-        .objects.filter(is_active=True, groups__name=AccessGroup.MANAGER)
+        .objects.filter(is_active=True)
+        .filter(Q(groups__name=AccessGroup.MANAGER) | manages_anyone(day))
         .exclude(left_before(day, through="colleague__"))
         .filter(~Q(email="") | Q(colleague__email__gt=""))
         .order_by("pk")

@@ -53,7 +53,7 @@ def _tasks_run_in_process():
     app.conf.task_eager_propagates = True
 
 
-pytest_plugins = ["tests.services"]
+pytest_plugins = ["tests.services", "tests.oidc.fixtures"]
 
 
 @pytest.fixture(autouse=True)

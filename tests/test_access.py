@@ -38,13 +38,15 @@ from zoneinfo import ZoneInfo
 import openpyxl
 import pytest
 import time_machine
+from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import SESSION_KEY
 from django.db import connection
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 
-from core.access import AccessGroup
+from core.access import AccessGroup, user_groups
 from core.models import CalendarFeedKind, calendar_feed_issue, calendar_feed_revoke
 from dashboard.services import summary_rebuild
 from imports.models import ImportBatch, ImportKind, ImportSource, ImportStatus
@@ -55,7 +57,8 @@ from policies.enums import DocumentKind, ReviewTrigger
 from policies.models import Policy, Post
 from programme.models import Booking, Session
 from reviews.services import colleague_review_record
-from tests.factories import UserFactory
+from tests.factories import ColleagueFactory, TeamFactory, UserFactory
+from tests.oidc.fixtures import sso_sign_in
 from tests.organisation import FAST_HASHERS, NOW, TODAY, build_org, user_in
 from tests.policies.helpers import pdf
 from training.models import Course
@@ -137,6 +140,10 @@ ROWS = [
     Row("logout", answers(405, anonymous=405)),
     # Signing out is recorded (django-axes' access log), and sends everyone to sign in.
     Row("logout", answers(LOGIN), method="post", signs_out=True, may_write=frozenset({"axes_accesslog"})),
+    # Single sign-on is not set up in this table's first pass: a page saying so, to anyone.
+    Row("accounts:sso_start", answers(403, anonymous=403)),
+    # The provider's way back, without its answer: a refusal page.
+    Row("accounts:sso_callback", answers(403, anonymous=403)),
     Row("password_change", SIGNED_IN),
     Row("password_change_done", SIGNED_IN),
     Row("password_reset", OPEN),
@@ -631,17 +638,19 @@ def pattern_for(marks) -> re.Pattern | None:
 def answer_of(response) -> int | str:
     if response.status_code == 302 and response["Location"].split("?")[0] == reverse("login"):
         return LOGIN
+    if response.status_code == 302 and response["Location"].startswith(settings.OIDC_ISSUER or "-"):
+        return PROVIDER
     return response.status_code
 
 
-def request(client, world, row: Row, path: str):
+def send(client, world, row: Row, path: str):
     data = of(world, row.data) if row.method != "get" else of(world, row.query)
     if row.json:
         return getattr(client, row.method)(path, json.dumps(data), content_type="application/json")
     return getattr(client, row.method)(path, data or {})
 
 
-def signed_in_clients(users: dict) -> dict[str, Client]:
+def password_clients(users: dict) -> dict[str, Client]:
     clients = {}
     for role, user in users.items():
         # A 500 is an answer like any other here: it shows in the table, not as an exception.
@@ -651,12 +660,97 @@ def signed_in_clients(users: dict) -> dict[str, Client]:
     return clients
 
 
-def test_each_role_gets_the_right_answer(world):
-    """One organisation, every row, every role: the answers, writes and leaks are compared at the end."""
-    everyone = list(Colleague.objects.all())
+# ---------------------------------------------------------------- the same roles, signed in through the provider
+
+# What the provider says of each role's person (tests/oidc): their email, groups and second factor.
+# HR, the auditor and the policy owner need colleague records to sign in at all (accounts/services.py).
+SSO_PEOPLE = {
+    "hr": ("H9", ["hr-staff"]),
+    "north": ("N0", []),
+    "south": ("S0", []),
+    "auditor": ("A9", ["internal-audit"]),
+    "policy": ("P9", ["policy-owners"]),
+    "colleague": ("N1", []),
+}
+# Their last names, unlike any other in the organisation (see SSO_ACTORS).
+NEW_RECORDS = {"H9": "Haworth-Hr", "A9": "Auden-Audit", "P9": "Pollard-Policy"}
+PROVIDER = "provider"  # a redirect to the provider (its sign-out)
+# Where the answers differ from the password pass, and why.
+SSO_ANSWERS = {
+    # Everyone signed in through the provider has a colleague record, so a page of their own.
+    ("dashboard:me", "get"): answers(302),
+    # Signing out also signs out at the provider (RP-initiated logout).
+    ("logout", "post"): answers(PROVIDER),
+    # Single sign-on is set up: off to the provider, with state, nonce and PKCE challenge.
+    ("accounts:sso_start", "get"): answers(PROVIDER, anonymous=PROVIDER),
+}
+# HR, the auditor and the policy owner now have colleague records, and their names show where they
+# act (the policy's owner in the register and its feed, who started a review): those names are not
+# a leak. Their employee numbers still are, outside the scopes that hold them.
+SSO_ACTORS = ("H9", "A9", "P9")
+
+
+def sso_world(world, provider) -> None:
+    """Colleague records for the roles that had none, and the provider's word for every role's person."""
+    head_office = TeamFactory(name="Head office")
+    for role, (number, groups) in SSO_PEOPLE.items():
+        person = world.people.get(number) or ColleagueFactory(
+            employee_number=number, last_name=NEW_RECORDS[number], team=head_office
+        )
+        world.people[number] = person
+        Colleague.objects.filter(pk=person.pk).update(user=world.users[role])
+        provider.person(role, email=person.email.upper(), groups=groups, amr=["pwd", "mfa"])
+
+
+def sso_clients(world, provider) -> dict[str, Client]:
+    """A client per role, each signed in through the provider at the machine's real time.
+
+    The provider's clock is not the test's (time_machine): the ID token is checked at the real
+    time, and the test goes back to its day afterwards.
+    """
+    clients = {"anonymous": Client(raise_request_exception=False)}
+    real = dt.datetime.fromtimestamp(time_machine.escape_hatch.time.time(), tz=dt.UTC)
+    with time_machine.travel(real, tick=True):
+        for role in ROLES[1:]:
+            client = clients[role] = Client(raise_request_exception=False)
+            answer = sso_sign_in(client, provider, role)
+            assert answer.status_code == 302, f"{role}: {answer.content.decode()[:300]}"
+            assert int(client.session[SESSION_KEY]) == world.users[role].pk, role
+    return clients
+
+
+@pytest.mark.parametrize("signed_in_by", ["password", "provider"])
+def test_each_role_gets_the_right_answer(world, signed_in_by, request):
+    """One organisation, every row, every role: the answers, writes and leaks are compared at the end.
+
+    Twice: signed in with a password (roles from groups set by hand) and through the
+    OpenID provider (roles from its group claim, managers from the reporting lines).
+    """
     users = {"anonymous": None, **{role: world.users[role] for role in ROLES[1:]}}
-    hidden = {role: pattern_for(hidden_from(user, everyone)) for role, user in users.items()}
-    clients = signed_in_clients(users)
+    expected_by_row = {}
+    if signed_in_by == "provider":
+        provider = request.getfixturevalue("sso")
+        sso_world(world, provider)
+        expected_by_row = SSO_ANSWERS
+
+        def sign_in(_users):
+            return sso_clients(world, provider)
+    else:
+        sign_in = password_clients
+    everyone = list(Colleague.objects.all())
+    clients = sign_in(users)
+    if signed_in_by == "provider":
+        for user in users.values():
+            if user is not None:
+                user.refresh_from_db()
+        assert {role: set(user_groups(users[role])) for role in ("hr", "north", "policy", "colleague")} == {
+            "hr": {AccessGroup.HR, AccessGroup.COLLEAGUE},
+            "north": {AccessGroup.MANAGER, AccessGroup.COLLEAGUE},
+            "policy": {AccessGroup.POLICY_OWNER, AccessGroup.COLLEAGUE},
+            "colleague": {AccessGroup.COLLEAGUE},
+        }
+    actors = {world.people[n].last_name for n in SSO_ACTORS} if signed_in_by == "provider" else set()
+    hidden = {role: pattern_for(hidden_from(user, everyone) - actors) for role, user in users.items()}
     got, expected, wrote, leaked = {}, {}, {}, {}
     # One snapshot of the write counters per request: each request's "before" is the last one's "after".
     last = writes()
@@ -664,10 +758,10 @@ def test_each_role_gets_the_right_answer(world):
         path = row.path or reverse(row.name, kwargs=of(world, row.kwargs))
         key = f"{row.method.upper()} {path}" + (f" [{row.label}]" if row.label else "")
         assert pattern_of(path) == row.name, f"{key} does not reach {row.name}"
-        expected[key], got[key] = row.answers, {}
-        judge = pattern_for(hidden_from(row.seen_as(world), everyone)) if row.seen_as else None
+        expected[key], got[key] = expected_by_row.get((row.name, row.method), row.answers), {}
+        judge = pattern_for(hidden_from(row.seen_as(world), everyone) - actors) if row.seen_as else None
         for role in ROLES:
-            response = request(clients[role], world, row, path)
+            response = send(clients[role], world, row, path)
             answer = got[key][role] = answer_of(response)
             now = writes()
             changed = written(last, now) - BOOKKEEPING - row.may_write
@@ -680,7 +774,7 @@ def test_each_role_gets_the_right_answer(world):
                 if found:
                     leaked.setdefault(key, {})[role] = sorted(found)
         if row.signs_out:
-            clients = signed_in_clients(users)
+            clients = sign_in(users)
             last = writes()
     wrong = {}
     for key, answers in got.items():

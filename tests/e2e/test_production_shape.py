@@ -20,7 +20,10 @@ an SMTP sink:
 - a PRIVATE redis-server on a free port as broker, result backend and cache.
   The test stops it to see /readyz turn unhealthy and starts it again: doing
   that to the machine's Redis would break everyone else's tests;
-- an SMTP sink (aiosmtpd) in this process, which the worker's email reaches.
+- an SMTP sink (aiosmtpd) in this process, which the worker's email reaches;
+- the organisation's OpenID provider (tests/oidc: the `oidc-provider` npm package) on a
+  free loopback port; like gunicorn it speaks plain HTTP on loopback, so the production
+  refusal of an http:// redirect URI is turned off by its variable, and only that.
 
 The test stops every process it started by its own process group id, on
 failure too. Logs are kept in test-artifacts/e2e-<pid>/.
@@ -48,6 +51,7 @@ import requests
 from django_otp.oath import totp
 
 from core.dates import add_months
+from tests.oidc.provider import CLIENT_ID, CLIENT_SECRET, OpenIDProvider
 from tests.servers import (
     ROOT,
     Process,
@@ -134,6 +138,9 @@ def stack():
         stop.callback(redis.close)
 
         port = free_port()
+        provider = OpenIDProvider(app_urls=[f"http://127.0.0.1:{port}"])
+        stop.callback(provider.stop)
+        provider.start()
         env = base_env | {
             "DJANGO_SETTINGS_MODULE": "config.settings",
             "DJANGO_ENV": "production",
@@ -160,6 +167,12 @@ def stack():
             "BIND": f"127.0.0.1:{port}",
             "WEB_CONCURRENCY": "2",
             "E2E_REMINDERS_EVERY_SECONDS": str(REMINDERS_EVERY_SECONDS),
+            "OIDC_ISSUER": provider.issuer,
+            "OIDC_CLIENT_ID": CLIENT_ID,
+            "OIDC_CLIENT_SECRET": CLIENT_SECRET,
+            "OIDC_ROLE_GROUPS": "hr-staff=hr",
+            # Plain HTTP on loopback, as above: the one relaxation of single sign-on.
+            "OIDC_REQUIRE_HTTPS_REDIRECT": "0",
         }
 
         # Migrate and collect the static files side by side: the slowest part of the set-up.
@@ -214,6 +227,7 @@ def stack():
         phase("web up")
         yield SimpleNamespace(
             base=base,
+            provider=provider,
             api_key=api_key,
             smtp=smtp,
             redis=redis,
@@ -400,6 +414,47 @@ def test_beat_runs_the_reminders_and_the_worker_emails_rita_once_though_two_beat
     text = message.get_body(preferencelist=("plain",)).get_content()
     assert f"{stack.base}/colleagues/R00001/" in text
     assert message.get_body(preferencelist=("html",)) is not None
+
+
+def _web_log(stack) -> list[dict]:
+    lines = []
+    for line in stack.processes["web"].log().splitlines():
+        if line.startswith("{"):
+            try:
+                lines.append(json.loads(line))
+            except ValueError:
+                continue
+    return lines
+
+
+def test_rita_signs_in_with_her_work_account_and_someone_unknown_is_sent_to_hr(stack):
+    """Through gunicorn with production settings, and the provider: her first sign-in makes her account."""
+    stack.provider.person("rita", email="RITA.REID@example.org")
+    web = requests.Session()
+    start = web.get(f"{stack.base}/accounts/sso/?next=/me/", allow_redirects=False, timeout=10)
+    assert start.status_code == 302 and start.headers["Location"].startswith(stack.provider.issuer)
+    back = stack.provider.authorize(start.headers["Location"], "rita")
+    assert back.startswith(f"{stack.base}/accounts/sso/callback/?")
+    own = web.get(back, timeout=10)
+    assert own.url == f"{stack.base}/colleagues/R00001/", own.text[-1500:]
+    assert "Reid" in own.text
+    # Signing out ends the provider's session too.
+    out = web.post(
+        f"{stack.base}/accounts/logout/", data={"csrfmiddlewaretoken": _csrf(own.text)}, allow_redirects=False
+    )
+    assert out.headers["Location"].startswith(f"{stack.provider.issuer}/session/end?")
+
+    stack.provider.person("stranger", email="not.on.file@example.org")
+    other = requests.Session()
+    start = other.get(f"{stack.base}/accounts/sso/", allow_redirects=False, timeout=10)
+    refused = other.get(stack.provider.authorize(start.headers["Location"], "stranger"), timeout=10)
+    assert refused.status_code == 403
+    assert "Ask HR to add you" in refused.text
+    assert "sessionid" not in other.cookies or other.get(f"{stack.base}/me/").url.startswith(
+        f"{stack.base}/accounts/login/"
+    )
+    said = [line["message"] for line in _web_log(stack) if line.get("logger") == "accounts.sign_in"]
+    assert "sign-in refused: no_record" in said, said
 
 
 def test_readyz_turns_unhealthy_without_redis_and_healthy_when_it_returns(stack):

@@ -7,6 +7,7 @@ import time_machine
 from django.core import mail
 
 from core.access import AccessGroup
+from people.models import Team
 from reminders.models import ManagerDigest
 from reminders.tasks import manager_digests_send
 from tests.factories import ColleagueFactory
@@ -94,10 +95,19 @@ def test_digest_one_per_manager_per_week(north, run_weekly):
 def test_digest_skipped_when_nothing_to_report_and_for_non_managers(reference, run_weekly):
     _, quiet = manager_of("Quiet", "quinn")
     officer_due_on(MONDAY + dt.timedelta(days=200), team=quiet)
-    _, hr_team = manager_of("HR team", "harriet", group=AccessGroup.HR)
-    officer_due_on(MONDAY - dt.timedelta(days=3), team=hr_team)
+    # HR, with a colleague record in a team someone else manages: nobody reports to them.
+    harriet, _ = manager_of("HR team", "harriet", group=AccessGroup.HR)
+    officer_due_on(MONDAY - dt.timedelta(days=3), team=harriet.colleague.team, line_manager=None)
+    Team.objects.filter(pk=harriet.colleague.team_id).update(manager=None)
     assert run_weekly(MONDAY) == []
     assert ManagerDigest.objects.count() == 0
+
+
+def test_digest_reaches_managers_by_the_reporting_lines_not_the_group(reference, run_weekly):
+    """Issue 16: a manager is whoever has colleagues reporting to them; no one puts them in a group."""
+    _, hr_team = manager_of("HR team", "harriet", group=AccessGroup.HR)
+    officer_due_on(MONDAY - dt.timedelta(days=3), team=hr_team)
+    assert [m.to for m in run_weekly(MONDAY)] == [["harriet@example.org"]]
 
 
 def test_digest_manager_who_has_left_gets_nothing(north, run_weekly):
