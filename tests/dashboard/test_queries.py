@@ -50,7 +50,8 @@ PAGES = {
     # 3 counts, team names, drop-outs (list and count), trends (monthly and quarterly together):
     # lines, days, overall, one line per team; a manager's trend first finds their whole teams
     # (2: members in scope, members in all)
-    "/": {"hr": HR + CURRENT + 12, "north": MANAGER + CURRENT + 17},
+    # HR's dashboard also lists the requests awaiting a decision (1).
+    "/": {"hr": HR + CURRENT + 13, "north": MANAGER + CURRENT + 17},
     # team choices, run, names for the list, the engine, team names, case type names, trend: lines and
     # days (no snapshot that far back: nothing else to read)
     "/?on=2026-03-31": {"hr": HR + CURRENT + 6 + ENGINE, "north": MANAGER + CURRENT + 8 + ENGINE},
