@@ -13,10 +13,11 @@ import hashlib
 import os
 from dataclasses import dataclass
 
-import filetype
-from django.core.exceptions import ValidationError
+import unicodedata
 
-from policies.uploads import clean_file_name
+import filetype
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
+from django.utils.text import get_valid_filename
 
 MAX_BYTES = 10 * 1024 * 1024
 ACCEPTED = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
@@ -52,16 +53,20 @@ def evidence_check(uploaded) -> CheckedEvidence:
         )
     found = filetype.guess(_head(uploaded))
     mime = found.mime if found else None
+    shown = (uploaded.name or "").replace("\\", "/").rsplit("/", 1)[-1]
     if mime not in ACCEPTED:
-        what = f"a {found.extension.upper()} file" if found else "not a PDF, JPEG or PNG"
+        what = f" (its content is {found.extension.upper()})" if found else ""
         raise ValidationError(
-            f"“{os.path.basename(uploaded.name or '')}” is {what} by its content: a certificate must be"
-            " a PDF, JPEG or PNG (a renamed file is refused).",
+            f"“{shown}” is not a PDF, JPEG or PNG{what}: a certificate must be one of those, and a"
+            " renamed file is refused.",
             code="bad_type",
         )
+    # The browser's name, made safe; its extension is dropped for the one the content has.
+    raw = unicodedata.normalize("NFC", os.path.splitext(shown)[0])
+    raw = "".join(ch for ch in raw if not unicodedata.category(ch).startswith("C")).strip(" .")
     try:
-        stem = os.path.splitext(clean_file_name(uploaded.name))[0]
-    except ValidationError:
+        stem = get_valid_filename(raw)
+    except SuspiciousFileOperation:  # nothing usable left of the name
         stem = "certificate"
     digest = hashlib.sha256()
     for piece in uploaded.chunks():
