@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass
-
 import unicodedata
+from dataclasses import dataclass
 
 import filetype
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
