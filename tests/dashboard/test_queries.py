@@ -54,7 +54,8 @@ PAGES = {
     "/": {"hr": HR + CURRENT + 13, "north": MANAGER + CURRENT + 17},
     # team choices, run, names for the list, the engine, team names, case type names, trend: lines and
     # days (no snapshot that far back: nothing else to read)
-    "/?on=2026-03-31": {"hr": HR + CURRENT + 6 + ENGINE, "north": MANAGER + CURRENT + 8 + ENGINE},
+    # (+1 for HR: the requests awaiting a decision)
+    "/?on=2026-03-31": {"hr": HR + CURRENT + 7 + ENGINE, "north": MANAGER + CURRENT + 8 + ENGINE},
     # team choices, run, count, page, role and requirement choices
     "/overdue/?status=any": {"hr": HR + CURRENT + 6, "north": MANAGER + CURRENT + 6},
     # team choices, run, names, the engine, role and requirement choices
