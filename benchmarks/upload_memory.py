@@ -73,7 +73,9 @@ def body_file(size: int, day: str) -> Path:
     handle, name = tempfile.mkstemp(suffix=".multipart")
     with os.fdopen(handle, "wb") as out:
         for key, value in fields.items():
-            out.write(f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode())
+            out.write(
+                f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="{key}"\r\n\r\n{value}\r\n'.encode()
+            )
         out.write(
             f'--{BOUNDARY}\r\nContent-Disposition: form-data; name="certificate"; filename="cert.pdf"\r\n'
             "Content-Type: application/pdf\r\n\r\n".encode()

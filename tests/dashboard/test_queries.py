@@ -97,8 +97,9 @@ def test_the_colleague_page_costs_the_same_however_long_the_record(org, client, 
         record(n1, "SHUK-HATE", f"20{10 + i // 12:02d}-{i % 12 + 1:02d}-01")
     client_for(client, org.users["north"])
     # The colleague, the engine, course titles, waivers, case type names, roles held,
-    # training records, 4 history tables, team, role and course labels, line managers' names.
-    assert queries(client, "/colleagues/N1/") == MANAGER + 14 + ENGINE
+    # training records and their certificates, 4 history tables, team, role and course labels,
+    # line managers' names.
+    assert queries(client, "/colleagues/N1/") == MANAGER + 15 + ENGINE
 
 
 # Read-your-writes: the first page after a write applies it before answering, in a fixed

@@ -246,3 +246,20 @@ def test_the_request_lists_cost_a_fixed_number_of_queries(org, client, count):
     client_for(client, org.users["north"])
     # Signed in as a manager, with their scope (9, as on the dashboard); the requests (1).
     assert queries(client, "/requests/") == 10
+
+
+def test_the_colleague_page_links_the_certificate_and_says_it_awaits_a_check(org, client):
+    request = services.training_request_submit(
+        colleague=org.people["N1"],
+        course=Course.objects.get(code="HC-REFRESHER"),
+        completed_on=dt.date(2026, 5, 20),
+        uploaded=pdf("council.pdf"),
+        reason="Council course.",
+        by=org.users["colleague"],
+    )
+    evidence = Evidence.objects.get(record=request.record)
+    client_for(client, org.users["colleague"])
+    page = client.get("/colleagues/N1/").content.decode()
+    assert f'<a href="/evidence/{evidence.pk}/">council.pdf</a>' in page
+    assert "(evidence awaiting HR's check: not counted yet)" in page
+    assert "HATE-REFRESHER: overdue" in page
