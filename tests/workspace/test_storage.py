@@ -74,3 +74,7 @@ def test_stored_files_are_listed_by_folder():
     storage.save("evidence/aa/one.pdf", ContentFile(b"1"))
     storage.save("evidence/top.pdf", ContentFile(b"2"))
     assert storage.listdir("evidence") == (["aa"], ["top.pdf"])
+
+
+def test_a_stored_file_has_no_public_address():
+    assert DatabaseStorage().url("evidence/x.pdf") == ""
