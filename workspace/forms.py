@@ -103,8 +103,13 @@ class WaiverRequestForm(forms.Form):
 
 class EquivalenceRequestForm(forms.Form):
     course = forms.ModelChoiceField(
-        queryset=Course.objects.order_by("code"), empty_label=None, label="Outside course"
+        queryset=Course.objects.order_by("code"),
+        required=False,
+        empty_label="A new outside course (below)",
+        label="Outside course",
     )
+    new_code = forms.CharField(label="New course code", max_length=30, required=False)
+    new_title = forms.CharField(label="New course title", max_length=300, required=False)
     satisfies = forms.ModelChoiceField(
         queryset=Course.objects.order_by("code"), empty_label=None, label="Counts as"
     )

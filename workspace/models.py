@@ -28,6 +28,10 @@ class Request(models.Model):
     course = models.ForeignKey(
         "training.Course", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    # Equivalence for an outside qualification not yet in the catalogue: the course is added
+    # on approval, so a rejected request leaves the catalogue as it was.
+    new_course_code = models.CharField(max_length=30, blank=True)
+    new_course_title = models.CharField(max_length=300, blank=True)
     satisfies = models.ForeignKey(
         "training.Course", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

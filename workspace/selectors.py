@@ -94,6 +94,10 @@ def request_preview(request: Request, day: dt.date) -> list[str]:
     if request.kind == RequestKind.TRAINING:
         return completion_preview(request.colleague, request.course.code, request.record.completed_on, day)
     if request.kind == RequestKind.EQUIVALENCE:
+        if request.course is None:
+            return [
+                f"{request.new_course_code} is added to the courses; nobody holds it yet: no change today."
+            ]
         return equivalence_preview(request.course.code, request.satisfies.code, day)
     waiver = waiver_facts(
         requirement=request.requirement.code,

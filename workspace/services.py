@@ -233,19 +233,45 @@ def waiver_request_submit(
 
 
 @transaction.atomic
-def equivalence_request_submit(*, course: Course, satisfies: Course, reason: str, by) -> Request:
-    if course.pk == satisfies.pk:
+def equivalence_request_submit(
+    *,
+    satisfies: Course,
+    reason: str,
+    by,
+    course: Course | None = None,
+    new_code: str = "",
+    new_title: str = "",
+) -> Request:
+    """Ask that holding `course` (or a new outside course, added on approval) count as holding `satisfies`."""
+    new_code, new_title = new_code.strip().upper(), new_title.strip()
+    if course is None:
+        if not (new_code and new_title):
+            raise ValidationError("Choose the outside course, or give the new one's code and title.")
+        if Course.objects.filter(code__iexact=new_code).exists():
+            raise ValidationError({"new_code": f"A course {new_code} exists already: choose it in the list."})
+    elif new_code or new_title:
+        raise ValidationError("Choose a course from the list or give a new one, not both.")
+    if course is not None and course.pk == satisfies.pk:
         raise ValidationError({"satisfies": "A course cannot be equivalent to itself."})
     if not reason.strip():
         raise ValidationError({"reason": "Say why the course is equivalent (level, content, awarding body)."})
-    if Equivalence.objects.filter(course=course, satisfies=satisfies).exists():
+    if course is not None and Equivalence.objects.filter(course=course, satisfies=satisfies).exists():
         raise ValidationError(f"{course.code} already counts as {satisfies.code}.")
-    if Request.objects.filter(
-        kind=RequestKind.EQUIVALENCE, course=course, satisfies=satisfies, status=RequestStatus.PENDING
-    ).exists():
-        raise ValidationError(f"A request that {course.code} count as {satisfies.code} is already waiting.")
+    waiting = Request.objects.filter(
+        kind=RequestKind.EQUIVALENCE, satisfies=satisfies, status=RequestStatus.PENDING
+    )
+    if waiting.filter(course=course, new_course_code=new_code).exists():
+        raise ValidationError(
+            f"A request that {course.code if course else new_code} count as {satisfies.code} is already waiting."
+        )
     return Request.objects.create(
-        kind=RequestKind.EQUIVALENCE, course=course, satisfies=satisfies, reason=reason, requested_by=by
+        kind=RequestKind.EQUIVALENCE,
+        course=course,
+        new_course_code=new_code,
+        new_course_title=new_title,
+        satisfies=satisfies,
+        reason=reason,
+        requested_by=by,
     )
 
 
@@ -292,6 +318,14 @@ def request_approve(*, request: Request, by, comment: str = "") -> Request:
             record._change_reason = f"verified by {_user_name(by)}"
             record.save()
         elif request.kind == RequestKind.EQUIVALENCE:
+            if request.course is None:
+                # An outside qualification HR adds to the catalogue (SPEC: "BTEC or equivalent").
+                request.course = Course.objects.create(
+                    code=request.new_course_code,
+                    title=request.new_course_title,
+                    kind=request.satisfies.kind,
+                    level=request.satisfies.level,
+                )
             try:
                 with transaction.atomic():
                     request.equivalence = Equivalence.objects.create(

@@ -131,8 +131,12 @@ def preview_view(request):
         if kind == RequestKind.EQUIVALENCE:
             if not is_hr(request.user):
                 raise PermissionDenied
-            course = Course.objects.get(pk=request.GET.get("course"))
             satisfies = Course.objects.get(pk=request.GET.get("satisfies"))
+            if not request.GET.get("course"):  # a new course: nobody holds it yet
+                return JsonResponse(
+                    {"lines": ["Nobody holds a new course yet: nobody's standing changes today."]}
+                )
+            course = Course.objects.get(pk=request.GET.get("course"))
             if course.pk == satisfies.pk:
                 return JsonResponse({"lines": ["A course cannot be equivalent to itself."]})
             return JsonResponse({"lines": selectors.equivalence_preview(course.code, satisfies.code, today)})
@@ -236,7 +240,12 @@ def request_new_view(request, kind):
                     )
                 elif kind == RequestKind.EQUIVALENCE:
                     made = services.equivalence_request_submit(
-                        course=d["course"], satisfies=d["satisfies"], reason=d["reason"], by=request.user
+                        course=d["course"],
+                        new_code=d["new_code"],
+                        new_title=d["new_title"],
+                        satisfies=d["satisfies"],
+                        reason=d["reason"],
+                        by=request.user,
                     )
                 else:
                     made = services.waiver_request_submit(

@@ -212,3 +212,59 @@ def test_hr_records_a_sessions_attendees_with_one_certificate(screen, org):
         for e in Evidence.objects.select_related("record__colleague")
     }
     assert sorted(files) == ["N1", "N2"] and len(set(files.values())) == 1
+
+
+def test_a_colleague_submits_training_and_an_11_mb_file_is_refused(screen, org):
+    page = sign_in(screen, org.users["colleague"])
+    page.goto("/requests/")
+    page.get_by_role("link", name="Submit training").click()
+    expect(page.get_by_label("Employee number")).to_have_value("N1")
+    page.get_by_label("Course").select_option(
+        label="SHUK-HATE: " + Course.objects.get(code="SHUK-HATE").title
+    )
+    page.get_by_label("Completed on").fill("2026-05-14")
+    page.get_by_label("Provider").fill("Stop Hate UK")
+    page.get_by_label("What the training was").fill("Stop Hate UK session at the council offices.")
+    expect(page.locator("#preview")).to_contain_text("becomes compliant until 14 May 2028")
+    page.locator("input[name=certificate]").set_input_files(
+        certificate("big.pdf", PDF + b"%" * (11 * 1024 * 1024))
+    )
+    page.get_by_role("button", name="Send request").click()
+    expect(page.locator(".errorlist")).to_contain_text(
+        "The certificate is 11.0 MB: files of at most 10 MB are accepted."
+    )
+    assert (Request.objects.count(), Evidence.objects.count()) == (0, 0)
+    screenshot(page, f"workspace-training-too-big-{screen.width}")
+
+    page.locator("input[name=certificate]").set_input_files(certificate("certificate.png", PDF))
+    page.get_by_role("button", name="Send request").click()
+    expect(page.get_by_role("status")).to_contain_text("Request sent")
+    expect(page.locator("#request-status")).to_have_text("Awaiting a decision")
+    no_sideways_scroll(page)
+    record = TrainingRecord.objects.get(course__code="SHUK-HATE", colleague=org.people["N1"])
+    assert (record.verified, record.evidence.get().original_name) == (False, "certificate.pdf")
+
+    page.goto("/colleagues/N1/")
+    expect(page.get_by_text("evidence awaiting HR's check: not counted yet")).to_be_visible()
+
+
+def test_hr_proposes_an_equivalence_for_a_new_course_and_another_approves_it(screen, org):
+    proposer = sign_in(screen, org.users["hr"], second_factor=True)
+    proposer.goto("/hr/")
+    proposer.get_by_role("link", name="Equivalence").click()
+    proposer.get_by_label("New course code").fill("CIH-L3")
+    proposer.get_by_label("New course title").fill("CIH Level 3 Certificate in Housing")
+    proposer.get_by_label("Counts as").select_option(label="BTEC2-CSC: Community Safety Casework")
+    proposer.get_by_label("Reason").fill("Level 3, covers anti-social behaviour and hate crime casework.")
+    expect(proposer.locator("#preview")).to_contain_text("Nobody holds a new course yet")
+    proposer.get_by_role("button", name="Send request").click()
+    expect(proposer.get_by_role("status")).to_contain_text("Request sent")
+
+    approver = sign_in(screen, user_in("hr2", AccessGroup.HR), second_factor=True)
+    approver.goto("/hr/")
+    approver.get_by_role("link", name="Equivalence: CIH-L3 as BTEC2-CSC").click()
+    approver.get_by_role("button", name="Approve").click()
+    expect(approver.locator("#request-status")).to_have_text("Approved")
+    no_sideways_scroll(approver)
+    screenshot(approver, f"workspace-equivalence-approved-{screen.width}")
+    assert Course.objects.get(code="CIH-L3").equivalent_to.get().satisfies.code == "BTEC2-CSC"

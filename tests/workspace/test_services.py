@@ -238,3 +238,37 @@ def test_the_database_refuses_a_decision_by_the_requester(org):
         Request.objects.filter(pk=request.pk).update(
             status=RequestStatus.APPROVED, decided_by=org.users["colleague"], decided_at=request.requested_at
         )
+
+
+def test_a_new_outside_course_joins_the_catalogue_only_when_approved(org, hr2):
+    btec2 = Course.objects.get(code="BTEC2-CSC")
+    asked = {
+        "satisfies": btec2,
+        "new_code": "cih-l3",
+        "new_title": "CIH Level 3 Certificate",
+        "by": org.users["hr"],
+    }
+    rejected = services.equivalence_request_submit(reason="Same level.", **asked)
+    services.request_reject(request=rejected, by=hr2, comment="Not the same content.")
+    assert not Course.objects.filter(code="CIH-L3").exists()
+
+    approved = services.equivalence_request_submit(reason="Same level and content.", **asked)
+    services.request_approve(request=approved, by=hr2, comment="")
+    course = Course.objects.get(code="CIH-L3")
+    assert (course.title, course.kind, course.level) == ("CIH Level 3 Certificate", "qualification", 2)
+    assert Equivalence.objects.filter(course=course, satisfies=btec2, approved_by="hr2").exists()
+
+
+def test_an_equivalence_names_one_course_not_both_nor_none(org):
+    btec2 = Course.objects.get(code="BTEC2-CSC")
+    with pytest.raises(ValidationError) as neither:
+        services.equivalence_request_submit(satisfies=btec2, reason="x", by=org.users["hr"])
+    with pytest.raises(ValidationError) as existing:
+        services.equivalence_request_submit(
+            satisfies=btec2, new_code="hc-refresher", new_title="x", reason="x", by=org.users["hr"]
+        )
+    assert neither.value.messages == ["Choose the outside course, or give the new one's code and title."]
+    assert existing.value.message_dict == {
+        "new_code": ["A course HC-REFRESHER exists already: choose it in the list."]
+    }
+    assert Request.objects.count() == 0
