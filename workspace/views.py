@@ -220,9 +220,11 @@ def request_new_view(request, kind):
         form = EquivalenceRequestForm(data)
     else:
         form = WaiverRequestForm(data, scope=scope, kind=kind)
-    own = getattr(request.user, "colleague", None) if request.method != "POST" else None
-    if own is not None and "colleague" in form.fields:
-        form.initial["colleague"] = own.employee_number
+    if request.method != "POST" and "colleague" in form.fields:
+        # From a colleague's page (?colleague=N1), else the asker's own record.
+        asked = request.GET.get("colleague", "")
+        own = getattr(request.user, "colleague", None)
+        form.initial["colleague"] = asked or (own.employee_number if own else "")
     status = 200
     if request.method == "POST":
         if form.is_valid():

@@ -263,3 +263,11 @@ def test_the_colleague_page_links_the_certificate_and_says_it_awaits_a_check(org
     assert f'<a href="/evidence/{evidence.pk}/">council.pdf</a>' in page
     assert "(evidence awaiting HR's check: not counted yet)" in page
     assert "HATE-REFRESHER: overdue" in page
+
+
+def test_a_manager_asks_from_the_colleague_page_with_the_colleague_filled_in(org, client):
+    client_for(client, org.users["north"])
+    page = client.get("/colleagues/N2/").content.decode()
+    assert '<a href="/requests/new/extension/?colleague=N2">Ask for an extension</a>' in page
+    form = client.get("/requests/new/extension/?colleague=N2").content.decode()
+    assert 'name="colleague" value="N2"' in form

@@ -1,7 +1,7 @@
 from django import template
 from django.utils import timezone
 
-from workspace.access import is_hr
+from workspace.access import is_hr, submits_requests
 from workspace.selectors import requests_pending
 
 register = template.Library()
@@ -10,6 +10,11 @@ register = template.Library()
 @register.filter
 def works_in_hr(user) -> bool:
     return is_hr(user)
+
+
+@register.filter
+def asks_for_colleagues(user) -> bool:
+    return submits_requests(user)
 
 
 @register.inclusion_tag("workspace/_pending.html", takes_context=True)
