@@ -30,6 +30,7 @@ from training.models import Course, Equivalence, Evidence, RecordSource, Trainin
 
 from .enums import RequestKind, RequestStatus
 from .models import Request
+from .rules import uk_date
 from .selectors import due_date_of
 
 
@@ -91,9 +92,7 @@ def completion_record(
     checked = evidence_check(uploaded)
     if TrainingRecord.objects.filter(colleague=colleague, course=course, completed_on=completed_on).exists():
         raise ValidationError(
-            f"{colleague.full_name} already has {course.code} completed on {completed_on:%d %b %Y}.".replace(
-                " 0", " "
-            )
+            f"{colleague.full_name} already has {course.code} completed on {uk_date(completed_on)}."
         )
     record = TrainingRecord.objects.create(
         colleague=colleague,
@@ -154,7 +153,9 @@ def training_request_submit(
         raise ValidationError({"reason": "Say what the training was and why it should count."})
     checked = evidence_check(uploaded)
     if TrainingRecord.objects.filter(colleague=colleague, course=course, completed_on=completed_on).exists():
-        raise ValidationError(f"{colleague.full_name} already has {course.code} recorded on that date.")
+        raise ValidationError(
+            f"{colleague.full_name} already has {course.code} completed on {uk_date(completed_on)}."
+        )
     record = TrainingRecord.objects.create(
         colleague=colleague,
         course=course,
@@ -206,9 +207,7 @@ def waiver_request_submit(
             )
         if new_due_date <= original:
             raise ValidationError(
-                {
-                    "new_due_date": f"The new due date must be after the current one ({original.day} {original:%b %Y})."
-                }
+                {"new_due_date": f"The new due date must be after the current one ({uk_date(original)})."}
             )
         starts_on = ends_on = None
     elif kind == WaiverKind.EXEMPTION:
@@ -287,7 +286,7 @@ def _decision_check(request: Request, by) -> None:
         when = timezone.localtime(request.decided_at)
         raise ValidationError(
             f"This request was already {request.get_status_display().lower()} by"
-            f" {_user_name(request.decided_by)} at {when:%H:%M} on {when.day} {when:%b %Y}: nothing was changed."
+            f" {_user_name(request.decided_by)} at {when:%H:%M} on {uk_date(when.date())}: nothing was changed."
         )
     if request.requested_by_id == by.pk:
         raise ValidationError("You made this request: someone else in HR must decide it (four eyes).")

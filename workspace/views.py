@@ -39,6 +39,11 @@ def _errors_to_form(form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+def _submitted(request):
+    """The form's data and files when posted (even empty, so its errors show), else unbound."""
+    return (request.POST, request.FILES) if request.method == "POST" else (None, None)
+
+
 def _age_days(moment, today) -> int:
     return (today - timezone.localtime(moment).date()).days
 
@@ -53,7 +58,8 @@ def home_view(request):
 @hr_required
 def completion_view(request):
     scope = colleagues_for(request.user)
-    form = CompletionForm(request.POST or None, request.FILES or None, scope=scope)
+    data, files = _submitted(request)
+    form = CompletionForm(data, files, scope=scope)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -92,7 +98,8 @@ def _session_bookings(session):
 def session_completion_view(request, pk):
     session = get_object_or_404(Session.objects.select_related("course"), pk=pk)
     bookings = _session_bookings(session)
-    form = SessionCompletionForm(request.POST or None, request.FILES or None, bookings=bookings)
+    data, files = _submitted(request)
+    form = SessionCompletionForm(data, files, bookings=bookings)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -213,7 +220,7 @@ def request_new_view(request, kind):
     if not submits_requests(request.user) or (kind == RequestKind.EQUIVALENCE and not is_hr(request.user)):
         raise PermissionDenied
     scope = colleagues_for(request.user)
-    data, files = request.POST or None, request.FILES or None
+    data, files = _submitted(request)
     if kind == RequestKind.TRAINING:
         form = TrainingRequestForm(data, files, scope=scope)
     elif kind == RequestKind.EQUIVALENCE:

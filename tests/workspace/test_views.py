@@ -271,3 +271,10 @@ def test_a_manager_asks_from_the_colleague_page_with_the_colleague_filled_in(org
     assert '<a href="/requests/new/extension/?colleague=N2">Ask for an extension</a>' in page
     form = client.get("/requests/new/extension/?colleague=N2").content.decode()
     assert 'name="colleague" value="N2"' in form
+
+
+def test_an_empty_form_says_what_is_missing(org, client):
+    client_for(client, org.users["hr"])
+    response = client.post("/hr/completion/", {})
+    assert response.status_code == 400
+    assert errors_of(response) == ["This field is required."] * 4  # colleague, course, date, certificate
