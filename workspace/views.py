@@ -311,6 +311,9 @@ def _detail(request, found, form=None, status=200):
             "age": _age_days(found.requested_at, today),
             "preview": selectors.request_preview(found, today),
             "evidence": evidence,
+            "history": found.history.select_related("requested_by", "decided_by").order_by(
+                "history_date", "history_id"
+            ),
             "form": form or DecisionForm(),
             "may_decide": may_decide,
             "is_hr": is_hr(request.user),

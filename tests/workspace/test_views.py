@@ -278,3 +278,11 @@ def test_an_empty_form_says_what_is_missing(org, client):
     response = client.post("/hr/completion/", {})
     assert response.status_code == 400
     assert errors_of(response) == ["This field is required."] * 4  # colleague, course, date, certificate
+
+
+def test_the_request_keeps_its_history(org, client):
+    request = extension(org, org.users["north"])
+    services.request_approve(request=request, by=org.users["hr"], comment="Agreed.")
+    client_for(client, org.users["auditor"])
+    page = client.get(f"/requests/{request.pk}/").content.decode()
+    assert "<li>1 Jun 2026 12:00: asked by north</li><li>1 Jun 2026 12:00: approved by hr</li>" in page
