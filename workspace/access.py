@@ -4,7 +4,7 @@
   every request, and deciding requests (never their own: services);
 - anyone who acts for colleagues (HR, managers, and a colleague for their
   own record) may ask for training to be verified, an extension or an
-  exemption, for a colleague of their scope (core.access.colleagues_for);
+  exemption, for a colleague of their scope (people.access.colleagues_for);
 - only HR asks for an equivalence: it changes what counts for everyone;
 - the auditor reads (requests and certificates of everyone) and writes nothing.
 """

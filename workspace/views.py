@@ -12,7 +12,8 @@ from django.views.decorators.http import require_POST
 
 from compliance.enums import WaiverKind
 from compliance.models import Requirement
-from core.access import colleagues_for, sees_everyone
+from core.access import sees_everyone
+from people.access import colleagues_for
 from privacy.services import export_record
 from programme.enums import BookingStatus
 from programme.models import Booking, Session
