@@ -286,3 +286,22 @@ def test_the_request_keeps_its_history(org, client):
     client_for(client, org.users["auditor"])
     page = client.get(f"/requests/{request.pk}/").content.decode()
     assert "<li>1 Jun 2026 12:00: asked by north</li><li>1 Jun 2026 12:00: approved by hr</li>" in page
+
+
+def test_an_approval_shows_at_once_on_the_overdue_list(org, client):
+    from dashboard.services import summary_rebuild
+
+    summary_rebuild(day=TODAY)
+    request = services.training_request_submit(
+        colleague=org.people["N1"],
+        course=Course.objects.get(code="HC-REFRESHER"),
+        completed_on=dt.date(2026, 5, 20),
+        uploaded=pdf(),
+        reason="Council course.",
+        by=org.users["colleague"],
+    )
+    client_for(client, org.users["hr"])
+    before = client.get("/overdue/?status=overdue").content.decode()
+    client.post(f"/requests/{request.pk}/decide/", {"decision": "approve", "comment": "Checked."})
+    after = client.get("/overdue/?status=overdue").content.decode()
+    assert ("Amira Ahmed" in before, "Amira Ahmed" in after) == (True, False)
