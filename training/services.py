@@ -25,22 +25,3 @@ def evidence_erase(*, colleague_id: int) -> int:
         if not Evidence.objects.filter(file=name).exists():
             storage.delete(name)
     return len(evidence)
-
-
-def evidence_of(*, colleague_id: int) -> list[dict]:
-    """What a subject access export lists of the colleague's certificates (the files are downloads)."""
-    return [
-        {
-            "id": e.pk,
-            "course": e.record.course.code,
-            "completed_on": e.record.completed_on.isoformat(),
-            "file_name": e.original_name,
-            "content_type": e.content_type,
-            "size": e.size,
-            "sha256": e.sha256,
-            "uploaded_at": e.uploaded_at.isoformat(),
-        }
-        for e in Evidence.objects.filter(record__colleague_id=colleague_id)
-        .select_related("record__course")
-        .order_by("record__completed_on", "pk")
-    ]

@@ -28,19 +28,19 @@ def certify(org, number, name):
 def test_the_subject_access_export_lists_the_certificates(org):
     record = certify(org, "N2", "ben.pdf")
     evidence = record.evidence.get()
-    section = subject_access_data(org.people["N2"])["sections"]["training.evidence"]
-    assert section == [
+    export = subject_access_data(org.people["N2"])
+    assert export["sections"]["training.evidence"] == [
         {
             "id": evidence.pk,
-            "course": "BTEC3-CSCNM",
-            "completed_on": "2025-01-10",
-            "file_name": "ben.pdf",
+            "record_id": record.pk,
+            "original_name": "ben.pdf",
             "content_type": "application/pdf",
             "size": evidence.size,
             "sha256": evidence.sha256,
             "uploaded_at": evidence.uploaded_at.isoformat(),
         }
     ]
+    assert export["about"]["training.evidence"].startswith("Certificates attached to your training records")
 
 
 def test_the_retention_rule_erases_a_leavers_certificates_and_keeps_the_record(org):
