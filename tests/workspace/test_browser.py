@@ -27,6 +27,10 @@ from .files import EXE, PDF
 
 pytestmark = pytest.mark.browser
 
+# The preview asks the server's engine as the fields change, and a file upload is posted: on a
+# shared 2-core machine under load either can take longer than Playwright's default 5 s.
+expect.set_options(timeout=20_000)
+
 WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 
 
