@@ -146,8 +146,9 @@ def colleague_facts(colleagues: QuerySet[Colleague]) -> dict[int, engine.Colleag
         roles[colleague_id].append((role_codes[role_id], started_on))
 
     completions: dict[int, list] = defaultdict(list)
+    # A record awaiting HR's check (self-submitted training) does not count yet.
     for colleague_id, course_id, completed_on in _rows(
-        TrainingRecord.objects.filter(colleague_id__in=ids).values_list(
+        TrainingRecord.objects.filter(colleague_id__in=ids, verified=True).values_list(
             "colleague_id", "course_id", "completed_on"
         )
     ):
@@ -265,7 +266,13 @@ def _facts_union(which, colleagues=None):
     """
     branches = [
         _shaped(RoleAssignment.objects.filter(which), "colleague_id", "r", "role__code", "started_on"),
-        _shaped(TrainingRecord.objects.filter(which), "colleague_id", "t", "course__code", "completed_on"),
+        _shaped(
+            TrainingRecord.objects.filter(which, verified=True),
+            "colleague_id",
+            "t",
+            "course__code",
+            "completed_on",
+        ),
         _shaped(
             Waiver.objects.filter(which),
             "colleague_id",

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "dashboard",
     # seed_demo and what only the demo needs (demo/); nothing imports it.
     "demo",
+    "workspace",
 ]
 
 MIDDLEWARE = [
@@ -166,13 +167,16 @@ STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Certificates and policy documents live in PostgreSQL, which every web and worker process
+    # reaches and the backup already holds (core/filestore.py says why not a package).
+    "default": {"BACKEND": "core.filestore.DatabaseStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
+# Only read by `move_media_to_database`, which moves files stored here by earlier releases.
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 MEDIA_URL = "media/"
 
@@ -319,6 +323,9 @@ CELERY_BEAT_SCHEDULE["dashboard-committee-pack"] = {
 
 # docs/rules.md §3: the warning window before a due date.
 COMPLIANCE_WARNING_DAYS = env.int("COMPLIANCE_WARNING_DAYS", default=90)
+# Training a colleague submits counts once HR has checked it; these providers (exact names,
+# comma-separated) are trusted: their records count at once (workspace.services).
+TRAINING_TRUSTED_PROVIDERS = env.list("TRAINING_TRUSTED_PROVIDERS", default=[])
 # docs/rules.md §6: a review with EIA and consultation takes months.
 POLICY_REVIEW_WARNING_DAYS = env.int("POLICY_REVIEW_WARNING_DAYS", default=180)
 # Colleague reviews: the default gap to the next review, and when a first one is due after starting.

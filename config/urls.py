@@ -19,5 +19,6 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("imports/", include("imports.urls")),
     path("reminders/", include("reminders.urls")),
+    path("", include("workspace.urls")),
     path("", include("dashboard.urls")),
 ]

@@ -109,3 +109,30 @@ class QueuedTask(models.Model):
 
     def __str__(self):
         return f"{self.task_name} {self.task_id} (queued {self.queued_at:%Y-%m-%d %H:%M})"
+
+
+class StoredFile(models.Model):
+    """A file kept in PostgreSQL by `core.filestore.DatabaseStorage`: its name and size.
+
+    The bytes are in `StoredChunk` rows of at most a megabyte each, so a file is
+    written and read a chunk at a time, never whole in one process's memory.
+    """
+
+    name = models.CharField(max_length=400, unique=True)
+    size = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return self.name
+
+
+class StoredChunk(models.Model):
+    file = models.ForeignKey(StoredFile, on_delete=models.CASCADE, related_name="chunks")
+    number = models.PositiveIntegerField()
+    data = models.BinaryField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["file", "number"], name="one_chunk_per_place")]
+
+    def __str__(self):
+        return f"{self.file_id}#{self.number}"

@@ -226,6 +226,26 @@ HOLDINGS: tuple[Holding, ...] = (
         kept={"provider": "the course provider (an organisation), needed for the figures"},
     ),
     Holding(
+        "training.Evidence",
+        via("record__colleague"),
+        "Certificates attached to your training records (each file is a download from your page)",
+        # The file itself is deleted by training.services.evidence_erase: a certificate names
+        # its holder and cannot be edited. Its name goes from every version.
+        erase={"original_name": BLANK, "file": BLANK},
+        # The storage's name of the file is internal; the file is a logged download.
+        export_fields=("record", "original_name", "content_type", "size", "sha256", "uploaded_at"),
+    ),
+    Holding(
+        "workspace.Request",
+        via("colleague"),
+        "Requests about your training: extensions, exemptions, training to verify, and their decisions",
+        erase={"reason": GONE, "decision_comment": GONE},
+        kept={
+            "new_course_code": "an outside course's code (equivalences, which name no colleague)",
+            "new_course_title": "an outside course's title",
+        },
+    ),
+    Holding(
         "compliance.Waiver",
         via("colleague"),
         "Exemptions and extensions granted to you",
@@ -381,6 +401,8 @@ NOT_PERSONAL: dict[str, str] = {
     "sessions.Session": "a signed-in browser's session: the account id, gone when it expires",
     "people.Role": "the roles an organisation has",
     "training.Course": "the course catalogue",
+    "core.StoredFile": "names and sizes of stored files: evidence and policy documents, declared there",
+    "core.StoredChunk": "the bytes of stored files, deleted with the evidence or document that owns them",
     "training.Equivalence": "which course counts for which; approved_by/notes name the approver",
     "policies.Post": "a post in the policy register and who holds it (staff in their role, not as subjects)",
     "policies.Policy": "policy register entries",

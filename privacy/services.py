@@ -8,6 +8,7 @@ from django.db import models, transaction
 
 from core.dates import add_months
 from people.models import Colleague
+from training import services as training_services
 
 from .declarations import HOLDINGS, Holding, Subject, mentioned
 from .models import Anonymisation, DataExport
@@ -117,6 +118,9 @@ def colleague_anonymise(*, colleague: Colleague) -> Anonymisation:
     """
     left_on = colleague.leaving_date
     subject = subject_of(colleague)
+    # Certificate files name their holder and cannot be edited: they go whole (the
+    # declaration below blanks their names in the history).
+    training_services.evidence_erase(colleague_id=colleague.pk)
     # The colleague's own row last: the others are found through its number and name.
     for holding in sorted(HOLDINGS, key=lambda h: h.model == "people.Colleague"):
         for model, _ in _tables(holding):

@@ -46,6 +46,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 
+from compliance.enums import WaiverKind
+from compliance.models import Requirement
 from core.access import AccessGroup, user_groups
 from core.models import CalendarFeedKind, calendar_feed_issue, calendar_feed_revoke
 from dashboard.services import summary_rebuild
@@ -59,9 +61,11 @@ from programme.models import Booking, Session
 from reviews.services import colleague_review_record
 from tests.factories import ColleagueFactory, TeamFactory, UserFactory
 from tests.oidc.fixtures import sso_sign_in
-from tests.organisation import FAST_HASHERS, NOW, TODAY, build_org, user_in
+from tests.organisation import FAST_HASHERS, NOW, TODAY, D, build_org, user_in
 from tests.policies.helpers import pdf
+from tests.workspace.files import pdf as certificate_pdf
 from training.models import Course
+from workspace import services as workspace_services
 
 pytestmark = pytest.mark.django_db
 
@@ -416,6 +420,80 @@ ROWS = [
     Row("reminders:calendar_feed_new", answers(405), label="get"),
     Row("reminders:calendar_feed_new", answers(200), method="post"),  # shows the new address once
     Row("reminders:calendar_feed_stop", answers(302), method="post"),
+    # ---------------------------------------------------------------- HR workspace and requests
+    Row("workspace:home", HR_ONLY),
+    Row("workspace:completion", HR_ONLY),
+    Row("workspace:completion", answers(403, hr=400), method="post", data={}, label="invalid"),
+    Row("workspace:session_completion", HR_ONLY, kwargs=lambda w: {"pk": w.upcoming.pk}),
+    Row(
+        "workspace:session_completion",
+        answers(403, hr=400),
+        kwargs=lambda w: {"pk": w.upcoming.pk},
+        method="post",
+        data={},
+        label="invalid",
+    ),
+    # Whoever asks for colleagues previews for their own scope: another team's colleague gives no lines.
+    Row(
+        "workspace:preview",
+        answers(403, hr=200, north=200, south=200, colleague=200),
+        query=lambda w: {
+            "kind": "completion",
+            "colleague": "N1",
+            "course": w.refresher.pk,
+            "completed_on": "2026-05-20",
+        },
+    ),
+    # An equivalence changes standing across the organisation: HR only.
+    Row(
+        "workspace:preview",
+        answers(403, hr=200, north=403, south=403, colleague=403),
+        query=lambda w: {"kind": "equivalence", "course": w.refresher.pk, "satisfies": w.btec2.pk},
+        label="equivalence",
+    ),
+    Row("workspace:request_list", SIGNED_IN),
+    Row(
+        "workspace:request_new",
+        answers(403, hr=200, north=200, south=200, colleague=200),
+        kwargs={"kind": "extension"},
+    ),
+    Row(
+        "workspace:request_new",
+        answers(403, hr=400, north=400, south=400, colleague=400),
+        kwargs={"kind": "training"},
+        method="post",
+        data={},
+        label="invalid",
+    ),
+    Row("workspace:request_new", HR_ONLY, kwargs={"kind": "equivalence"}, label="equivalence"),
+    Row("workspace:request_new", answers(404), kwargs={"kind": "nothing"}, label="unknown kind"),
+    Row("workspace:request_detail", NORTH_OFFICER, kwargs=lambda w: {"pk": w.requests["N1"].pk}, label="N1"),
+    Row("workspace:request_detail", SOUTH_OFFICER, kwargs=lambda w: {"pk": w.requests["S1"].pk}, label="S1"),
+    Row(
+        "workspace:request_decide",
+        answers(403, hr=400),
+        kwargs=lambda w: {"pk": w.requests["S1"].pk},
+        method="post",
+        data={"decision": "maybe"},
+        label="invalid",
+    ),
+    # HR decides someone else's request; nobody else decides at all.
+    Row(
+        "workspace:request_decide",
+        answers(403, hr=302),
+        kwargs=lambda w: {"pk": w.requests["N1"].pk},
+        method="post",
+        data={"decision": "approve", "comment": "Agreed."},
+        label="approve",
+    ),
+    # A certificate: whoever may open the colleague's page (each download is logged).
+    Row(
+        "workspace:evidence_download", NORTH_OFFICER, kwargs=lambda w: {"pk": w.evidence["N1"].pk}, label="N1"
+    ),
+    Row(
+        "workspace:evidence_download", SOUTH_OFFICER, kwargs=lambda w: {"pk": w.evidence["S1"].pk}, label="S1"
+    ),
+    Row("workspace:evidence_download", answers(404), kwargs={"pk": 999999}, label="unknown"),
     # ---------------------------------------------------------------- the dashboard
     # Those who see no figures are sent to the page that is theirs (own record, or the KPI report).
     Row("dashboard:home", {**FIGURES, "policy": 302, "colleague": 302}),
@@ -526,6 +604,34 @@ def build_world() -> SimpleNamespace:
         review=open_review, kind=DocumentKind.POLICY, uploaded=pdf(), uploaded_by=hr
     )
 
+    def extension(number, by, due):
+        return workspace_services.waiver_request_submit(
+            colleague=people[number],
+            requirement=Requirement.objects.get(code="HATE-REFRESHER"),
+            kind=WaiverKind.EXTENSION,
+            new_due_date=due,
+            reason="Long-term sickness.",
+            by=users[by],
+        )
+
+    requests = {
+        "N1": extension("N1", "north", D("2026-09-01")),
+        "S1": extension("S1", "south", D("2027-08-01")),
+    }
+
+    def certificate(number):
+        # An old qualification beside the one held: the evidence changes nobody's standing.
+        made = workspace_services.completion_record(
+            colleague=people[number],
+            course=Course.objects.get(code="BTEC2-CSC"),
+            completed_on=D("2017-06-01"),
+            uploaded=certificate_pdf(),
+            by=hr,
+        )
+        return made.evidence.get()
+
+    evidence = {"N1": certificate("N1"), "S1": certificate("S1")}
+
     def feed(user, kind, revoked=False):
         _, token = calendar_feed_issue(user=user, kind=kind)
         if revoked:
@@ -566,6 +672,10 @@ def build_world() -> SimpleNamespace:
         document=document,
         feeds=feeds,
         batch={"hr": batch(hr), "north": batch(users["north"])},
+        requests=requests,
+        evidence=evidence,
+        refresher=Course.objects.get(code="HC-REFRESHER"),
+        btec2=Course.objects.get(code="BTEC2-CSC"),
     )
 
 

@@ -10,9 +10,12 @@ from pathlib import Path
 import psycopg
 import pytest
 import time_machine
+from django.core.files.base import ContentFile
 from django.core.management import call_command
 
+from core.filestore import DatabaseStorage
 from tests.services import database_url_of_test_db
+from tests.workspace.files import PDF
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,11 +33,25 @@ def report(database_url: str, day: str) -> str:
     ).stdout
 
 
+def stored_file(database_url: str, name: str) -> bytes:
+    """A file of the database storage, read straight from its chunks in the given database."""
+    with psycopg.connect(database_url) as conn:
+        rows = conn.execute(
+            "SELECT c.data FROM core_storedchunk c JOIN core_storedfile f ON f.id = c.file_id"
+            " WHERE f.name = %s ORDER BY c.number",
+            [name],
+        ).fetchall()
+    return b"".join(bytes(r[0]) for r in rows)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_restored_backup_gives_an_identical_compliance_report(tmp_path):
     call_command("loaddata", "reference", verbosity=0)
     with time_machine.travel(dt.datetime(2026, 11, 28, 9, 0, tzinfo=dt.UTC)):
         call_command("seed_demo", verbosity=0)
+    # A certificate: evidence lives in the database, so the dump carries it.
+    certificate = PDF + os.urandom(3 * 1024 * 1024)
+    stored = DatabaseStorage().save("evidence/backup-test/certificate.pdf", ContentFile(certificate))
     source = database_url_of_test_db()
     target = source.rsplit("/", 1)[0] + f"/restore_{uuid.uuid4().hex[:8]}"
     dump = tmp_path / "backup.dump"
@@ -53,6 +70,7 @@ def test_restored_backup_gives_an_identical_compliance_report(tmp_path):
         original = report(source, "2026-11-28")
         assert len(original) > 1000
         assert report(target, "2026-11-28") == original
+        assert stored_file(target, stored) == certificate
     finally:
         server = target.rsplit("/", 1)[0] + "/postgres"
         with psycopg.connect(server, autocommit=True) as conn:

@@ -27,8 +27,8 @@ class EquivalenceAdmin(SimpleHistoryAdmin):
 class TrainingRecordAdmin(SpreadsheetImportExportMixin, SimpleHistoryAdmin):
     resource_classes = [TrainingRecordResource]
     import_kind = ImportKind.TRAINING
-    list_display = ("colleague", "course", "completed_on", "provider", "certificate", "source")
-    list_filter = ("course", "source", "colleague__team")
+    list_display = ("colleague", "course", "completed_on", "provider", "certificate", "source", "verified")
+    list_filter = ("course", "source", "verified", "colleague__team")
     search_fields = (
         "colleague__employee_number",
         "colleague__first_name",

@@ -87,6 +87,10 @@ class TrainingRecord(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     import_batch = import_batch_field("training_records")
+    # A record a colleague submits counts only once HR has checked its evidence; HR's own
+    # entries, imports and session attendance are verified when written. A database default,
+    # so rows written by the release still running during an upgrade count as before.
+    verified = models.BooleanField(default=True, db_default=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -100,3 +104,34 @@ class TrainingRecord(models.Model):
 
     def __str__(self):
         return f"{self.colleague.employee_number} {self.course.code} {self.completed_on}"
+
+
+def evidence_upload_to(evidence: "Evidence", filename: str) -> str:
+    return f"evidence/{evidence.sha256[:2]}/{evidence.sha256}/{filename}"
+
+
+class Evidence(models.Model):
+    """A certificate file (PDF, JPEG or PNG) backing a training record.
+
+    The file is in the default storage (PostgreSQL, core.filestore). One
+    stored file may back several records: a session's certificate attached to
+    every attendee's record is stored once.
+    """
+
+    record = models.ForeignKey(TrainingRecord, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(upload_to=evidence_upload_to, max_length=400)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["record", "uploaded_at"]
+
+    def __str__(self):
+        return f"{self.original_name} for {self.record_id}"

@@ -144,6 +144,7 @@ def colleague_record(colleague: Colleague, day: dt.date) -> ColleagueRecord:
     training = list(
         TrainingRecord.objects.filter(colleague=colleague)
         .select_related("course", "recorded_by")
+        .prefetch_related("evidence")
         .order_by("-completed_on", "course__code")
     )
     return ColleagueRecord(

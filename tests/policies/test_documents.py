@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from core.access import AccessGroup
+from core.models import StoredFile
 from policies import services
 from policies.enums import DocumentKind, ReviewTrigger
 from policies.models import Policy, PolicyDocument
@@ -29,8 +30,8 @@ def review(reference, settings, tmp_path):
 
 
 def stored_files(settings) -> list[str]:
-    root = settings.MEDIA_ROOT
-    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()) if root.exists() else []
+    """Names in the file storage: PostgreSQL (core.filestore), which every process reads."""
+    return sorted(StoredFile.objects.values_list("name", flat=True))
 
 
 @pytest.mark.parametrize(
@@ -78,7 +79,7 @@ def test_too_big_upload_is_refused(review, settings, monkeypatch):
     assert (PolicyDocument.objects.count(), stored_files(settings)) == (0, [])
 
 
-def test_uploading_again_adds_a_revision_under_media_root(review, settings):
+def test_uploading_again_adds_a_revision_in_the_file_storage(review, settings):
     first = services.policy_document_upload(
         review=review, kind=DocumentKind.POLICY, uploaded=pdf("v3 draft.pdf")
     )

@@ -45,6 +45,8 @@ from reviews.services import colleague_review_record
 from tests.factories import UserFactory
 from tests.imports.helpers import COLLEAGUE_HEADER, TRAINING_HEADER, csv_bytes, run_import
 from tests.programme.helpers import at, session_on
+from training.models import Course
+from workspace.services import completion_record, waiver_request_submit
 
 NUMBER = "CNRY-40417"
 FIRST, LAST = "Quillonius", "Zephyrcanary"
@@ -54,8 +56,11 @@ CERTIFICATE = "canary-cert-31337"
 DISCUSSED = "canary-review-31337 discussed the refresher"
 ACTION = "canary-action-31337: refer to occupational health"
 REASON = "canary-waiver-31337: long-term sickness"
+ASKED = "canary-request-31337: course cancelled"
+# A certificate file (stored in the database) that names its holder inside.
+CERTIFICATE_FILE = b"%PDF-1.4\n% awarded to canary-file-31337\n%%EOF\n"
 CANARY = (NUMBER, FIRST, LAST, EMAIL, "canary-notes-31337", CERTIFICATE, "canary-review-31337",
-          "canary-action-31337", "canary-waiver-31337")  # fmt: skip
+          "canary-action-31337", "canary-waiver-31337", "canary-request-31337", "canary-file-31337")  # fmt: skip
 
 
 def moment(day: str):
@@ -196,6 +201,22 @@ def test_the_canary_is_exported_from_every_place_then_erased_from_all(client, tm
             ends_on=dt.date(2018, 2, 1),
         )
         assert booking_create(session=session_on(at("2018-07-10")), colleague=canary) is not None
+        # A certificate HR attached (an old qualification: no status moves) and a request about them.
+        completion_record(
+            colleague=canary,
+            course=Course.objects.get(code="BTEC2-CSC"),
+            completed_on=dt.date(2016, 7, 1),
+            uploaded=SimpleUploadedFile(f"{LAST} certificate.pdf", CERTIFICATE_FILE),
+            by=hr,
+        )
+        waiver_request_submit(
+            colleague=canary,
+            requirement=Requirement.objects.get(code="HATE-REFRESHER"),
+            kind=WaiverKind.EXTENSION,
+            new_due_date=dt.date(2019, 12, 1),
+            reason=ASKED,
+            by=hr,
+        )
         summary_rebuild(day=dt.date(2018, 6, 1))
 
     # The refresher falls due on 1 June 2019: reminders before it, an eligibility change after it.
@@ -240,6 +261,10 @@ def test_the_canary_is_exported_from_every_place_then_erased_from_all(client, tm
         "reviews.colleaguereview (history)": ("canary-review-31337",),
         "reviews.reviewaction": ("canary-action-31337",),
         "reviews.reviewaction (history)": ("canary-action-31337",),
+        "training.evidence": (LAST,),
+        "training.evidence (history)": (LAST,),
+        "workspace.request": ("canary-request-31337",),
+        "workspace.request (history)": ("canary-request-31337",),
         "integrations.decision": (NUMBER,),
         "integrations.webhookdelivery": (NUMBER,),
         "imports.importbatch": (NUMBER, FIRST, LAST, EMAIL),  # the two imports and the preview
