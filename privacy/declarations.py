@@ -421,6 +421,7 @@ NOT_PERSONAL: dict[str, str] = {
     "dashboard.SummaryRun": "when the summary was rebuilt",
     "dashboard.TeamSummary": "counts per team",
     "dashboard.ComplianceSnapshot": "counts per team and requirement",
+    "dashboard.CommitteePackSend": "the quarter sent, and the committee's addresses from the COMMITTEE_PACK_RECIPIENTS setting: no colleague's record",
     "otp_totp.TOTPDevice": "a second-factor device of an account: its secret key, no personal details",
     "otp_static.StaticDevice": "a second-factor device of an account",
     "otp_static.StaticToken": "one-time codes of such a device",

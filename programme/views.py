@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from compliance.selectors import catalogue_load
-from core.text import quoted
+from core.text import one_line
 from people.access import colleagues_for
 
 from . import services
@@ -180,7 +180,7 @@ def booking_cancel_view(request, pk):
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:
-        messages.success(request, f"Booking for {quoted(booking.colleague.full_name)} cancelled.")
+        messages.success(request, f"Booking for {one_line(booking.colleague.full_name)} cancelled.")
     return redirect("programme:session_detail", pk=booking.session_id)
 
 
@@ -200,7 +200,7 @@ def booking_attendance_view(request, pk):
         messages.error(request, _error_text(error))
     else:
         label = "attended" if outcome == BookingStatus.ATTENDED else "did not attend"
-        messages.success(request, f"{quoted(booking.colleague.full_name)} {label}.")
+        messages.success(request, f"{one_line(booking.colleague.full_name)} {label}.")
     return redirect("programme:session_detail", pk=booking.session_id)
 
 

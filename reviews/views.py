@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from core.text import quoted
+from core.text import one_line
 from people.access import colleagues_for
 
 from . import services
@@ -59,7 +59,7 @@ def review_create_view(request, colleague_pk):
                 for field, problems in error.message_dict.items():
                     form.add_error(field if field in form.fields else None, problems)
             else:
-                messages.success(request, f"Review of {quoted(colleague.full_name)} recorded.")
+                messages.success(request, f"Review of {one_line(colleague.full_name)} recorded.")
                 return redirect("reviews:review_detail", pk=review.pk)
     else:
         form, actions = ReviewForm.blank(), ActionFormSet(prefix="actions")
