@@ -68,9 +68,14 @@ def eligibility_changes_detect(*, colleague_ids: list[int] | None = None, day: d
         transaction_lock(CHANGES_LOCK)
         deliveries, states = _changes(webhooks, colleague_ids, day)
         new_states, changed_states = states
-        EligibilityState.objects.bulk_create(new_states, ignore_conflicts=True)
-        EligibilityState.objects.bulk_update(
-            changed_states, ["eligible", "supervision_required", "checked_on", "changed_at"], batch_size=1000
+        # One INSERT ... ON CONFLICT DO UPDATE for new and changed states alike: bulk_update's
+        # CASE per row took 14 s for 12,000 officers changed by one import, this well under one.
+        EligibilityState.objects.bulk_create(
+            [*new_states, *changed_states],
+            batch_size=5000,
+            update_conflicts=True,
+            unique_fields=["colleague", "case_type"],
+            update_fields=["eligible", "supervision_required", "checked_on", "changed_at"],
         )
         created = WebhookDelivery.objects.bulk_create(deliveries, batch_size=1000)
         ids = [d.pk for d in created]
@@ -116,9 +121,17 @@ def _changes(webhooks, colleague_ids, day):
             if (state.eligible, state.supervision_required) == (answer.eligible, answer.supervision_required):
                 continue
             previous = {"eligible": state.eligible, "supervision_required": state.supervision_required}
-            state.eligible, state.supervision_required = answer.eligible, answer.supervision_required
-            state.checked_on, state.changed_at = day, now
-            changed_states.append(state)
+            # A new row for the upsert (its id would clash with the row it replaces).
+            changed_states.append(
+                EligibilityState(
+                    colleague_id=pk,
+                    case_type_id=case_type_ids[code],
+                    eligible=answer.eligible,
+                    supervision_required=answer.supervision_required,
+                    checked_on=day,
+                    changed_at=now,
+                )
+            )
             for hook in hooks:
                 deliveries.append(
                     WebhookDelivery(
