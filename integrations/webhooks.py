@@ -106,32 +106,22 @@ def _changes(webhooks, colleague_ids, day):
         for pk, f in facts.items():
             answer = engine.eligibility(f, f.employee_number, rule, catalogue, day, selectors.warning_days())
             state = known.get((pk, case_type_ids[code]))
+            # A new row for the upsert either way (an existing row's id would clash with itself).
+            answered = EligibilityState(
+                colleague_id=pk,
+                case_type_id=case_type_ids[code],
+                eligible=answer.eligible,
+                supervision_required=answer.supervision_required,
+                checked_on=day,
+                changed_at=now,
+            )
             if state is None:
-                new_states.append(
-                    EligibilityState(
-                        colleague_id=pk,
-                        case_type_id=case_type_ids[code],
-                        eligible=answer.eligible,
-                        supervision_required=answer.supervision_required,
-                        checked_on=day,
-                        changed_at=now,
-                    )
-                )
+                new_states.append(answered)
                 continue
             if (state.eligible, state.supervision_required) == (answer.eligible, answer.supervision_required):
                 continue
             previous = {"eligible": state.eligible, "supervision_required": state.supervision_required}
-            # A new row for the upsert (its id would clash with the row it replaces).
-            changed_states.append(
-                EligibilityState(
-                    colleague_id=pk,
-                    case_type_id=case_type_ids[code],
-                    eligible=answer.eligible,
-                    supervision_required=answer.supervision_required,
-                    checked_on=day,
-                    changed_at=now,
-                )
-            )
+            changed_states.append(answered)
             for hook in hooks:
                 deliveries.append(
                     WebhookDelivery(

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import sys
+import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 from tests.servers import Process, celery_command, celery_worker_command, wait_for_health
@@ -49,3 +51,35 @@ def gunicorn(name: str, env: dict, port: int) -> Process:
     )
     wait_for_health(web, f"http://127.0.0.1:{port}", 90)
     return web
+
+
+@contextmanager
+def app_on_redis(name: str, redis, schedule_dir: Path, database_url: str, **settings: str):
+    """gunicorn, a worker and beat, all on `redis` (broker, results and cache) and the test database."""
+    from tests.servers import free_port, wait_for
+
+    queue = f"{name}-{uuid.uuid4().hex[:8]}"
+    env = app_env(
+        DATABASE_URL=database_url,
+        CELERY_BROKER_URL=redis.url(0),
+        CELERY_RESULT_BACKEND=redis.url(0),
+        CACHE_URL=redis.url(1),
+        CELERY_TASK_DEFAULT_QUEUE=queue,
+        EMAIL_URL="consolemail://",
+        OUTBOX_DRAIN_SECONDS="1",
+        **settings,
+    )
+    port = free_port()
+    processes = []
+    try:
+        worker = celery_worker(f"{name}-worker", env, queue)
+        processes.append(worker)
+        beat = celery_beat(f"{name}-beat", env, schedule_dir)
+        processes.append(beat)
+        web = gunicorn(f"{name}-web", env, port)
+        processes.append(web)
+        wait_for(lambda: " ready." in worker.log(), 120, "the worker ready")
+        yield {"base": f"http://127.0.0.1:{port}", "env": env, "worker": worker, "beat": beat, "web": web}
+    finally:
+        for process in reversed(processes):
+            process.stop()

@@ -11,7 +11,6 @@ import datetime as dt
 import subprocess
 import sys
 import time
-import uuid
 
 import pytest
 import requests
@@ -29,11 +28,11 @@ from imports.views import QUEUED_OFFLINE
 from integrations.services import api_client_issue
 from tests.factories import UserFactory
 from tests.reminders.helpers import manager_of, officer_due_on
-from tests.servers import ROOT, free_port, wait_for
+from tests.servers import ROOT, wait_for
 from tests.services import database_url_of_test_db
 from training.models import TrainingRecord
 
-from .app import app_env, celery_beat, celery_worker, gunicorn
+from .app import app_on_redis
 
 pytestmark = pytest.mark.django_db(transaction=True)
 HEADER = "employee_number,course,completed_on,provider\n"
@@ -103,31 +102,10 @@ def organisation():
 @pytest.fixture
 def app_on_private_redis(private_redis, tmp_path):
     """gunicorn, a worker and beat, all on the test's own Redis (broker, results and cache)."""
-    queue = f"faults-{uuid.uuid4().hex[:8]}"
-    env = app_env(
-        DATABASE_URL=database_url_of_test_db(),
-        CELERY_BROKER_URL=private_redis.url(0),
-        CELERY_RESULT_BACKEND=private_redis.url(0),
-        CACHE_URL=private_redis.url(1),
-        CELERY_TASK_DEFAULT_QUEUE=queue,
-        EMAIL_URL="consolemail://",
-        OUTBOX_DRAIN_SECONDS="1",
-        IMPORT_BACKGROUND_ROWS="50",
-    )
-    port = free_port()
-    processes = []
-    try:
-        worker = celery_worker("redis-worker", env, queue)
-        processes.append(worker)
-        beat = celery_beat("redis-beat", env, tmp_path)
-        processes.append(beat)
-        web = gunicorn("redis-web", env, port)
-        processes.append(web)
-        wait_for(lambda: " ready." in worker.log(), 120, "the worker ready")
-        yield {"base": f"http://127.0.0.1:{port}", "env": env, "worker": worker, "beat": beat, "web": web}
-    finally:
-        for process in reversed(processes):
-            process.stop()
+    with app_on_redis(
+        "redis", private_redis, tmp_path, database_url_of_test_db(), IMPORT_BACKGROUND_ROWS="50"
+    ) as app:
+        yield app
 
 
 def test_redis_stopped_pages_api_and_imports_work_and_queued_tasks_run_when_it_returns(

@@ -14,7 +14,6 @@ import datetime as dt
 import json
 import subprocess
 import sys
-import uuid
 
 import pytest
 from django.contrib.auth.models import Group
@@ -31,10 +30,10 @@ from integrations.webhooks import signature
 from tests.factories import UserFactory
 from tests.integrations.test_webhooks import Receiver
 from tests.reminders.helpers import officer_due_on
-from tests.servers import ROOT, free_port, wait_for
+from tests.servers import ROOT, wait_for
 from tests.services import database_url_of_test_db
 
-from .app import app_env, celery_beat, celery_worker, gunicorn
+from .app import app_on_redis
 from .test_redis_down import get, signed_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -75,29 +74,10 @@ def hook(officers, receiver):
 
 @pytest.fixture
 def app(private_redis, tmp_path):
-    queue = f"changes-{uuid.uuid4().hex[:8]}"
-    env = app_env(
-        DATABASE_URL=database_url_of_test_db(),
-        CELERY_BROKER_URL=private_redis.url(0),
-        CELERY_RESULT_BACKEND=private_redis.url(0),
-        CACHE_URL=private_redis.url(1),
-        CELERY_TASK_DEFAULT_QUEUE=queue,
-        EMAIL_URL="consolemail://",
-        OUTBOX_DRAIN_SECONDS="1",
-        CHANGES_DRAIN_SECONDS="1",
-    )
-    port = free_port()
-    processes = []
-    try:
-        worker = celery_worker("changes-worker", env, queue)
-        processes.append(worker)
-        processes.append(celery_beat("changes-beat", env, tmp_path))
-        processes.append(gunicorn("changes-web", env, port))
-        wait_for(lambda: " ready." in worker.log(), 120, "the worker ready")
-        yield {"base": f"http://127.0.0.1:{port}", "env": env}
-    finally:
-        for process in reversed(processes):
-            process.stop()
+    with app_on_redis(
+        "changes", private_redis, tmp_path, database_url_of_test_db(), CHANGES_DRAIN_SECONDS="1"
+    ) as app:
+        yield app
 
 
 def import_training(app, tmp_path, rows: list[str], name: str) -> None:
