@@ -88,6 +88,22 @@ def completion_record(
     notes: str = "",
 ) -> TrainingRecord:
     """HR records a completion with its certificate: verified at once (HR has seen the certificate)."""
+    return _record_with_evidence(
+        colleague=colleague,
+        course=course,
+        completed_on=completed_on,
+        uploaded=uploaded,
+        by=by,
+        provider=provider,
+        notes=notes,
+        verified=True,
+    )
+
+
+def _record_with_evidence(
+    *, colleague, course, completed_on, uploaded, by, provider: str, notes: str, verified: bool
+) -> TrainingRecord:
+    """A completion typed in by a person, with its certificate checked and stored."""
     _completed_on_check(completed_on)
     checked = evidence_check(uploaded)
     if TrainingRecord.objects.filter(colleague=colleague, course=course, completed_on=completed_on).exists():
@@ -103,7 +119,7 @@ def completion_record(
         certificate=checked.name,
         source=RecordSource.MANUAL,
         recorded_by=by,
-        verified=True,
+        verified=verified,
     )
     _evidence_store(records=[record], uploaded=uploaded, checked=checked, by=by)
     return record
@@ -148,26 +164,18 @@ def training_request_submit(
     A provider named in TRAINING_TRUSTED_PROVIDERS is the exception: its
     records count at once; the request still asks HR to look at the file.
     """
-    _completed_on_check(completed_on)
     if not reason.strip():
         raise ValidationError({"reason": "Say what the training was and why it should count."})
-    checked = evidence_check(uploaded)
-    if TrainingRecord.objects.filter(colleague=colleague, course=course, completed_on=completed_on).exists():
-        raise ValidationError(
-            f"{colleague.full_name} already has {course.code} completed on {uk_date(completed_on)}."
-        )
-    record = TrainingRecord.objects.create(
+    record = _record_with_evidence(
         colleague=colleague,
         course=course,
         completed_on=completed_on,
+        uploaded=uploaded,
+        by=by,
         provider=provider,
-        certificate=checked.name,
         notes=reason,
-        source=RecordSource.MANUAL,
-        recorded_by=by,
         verified=_trusted(provider),
     )
-    _evidence_store(records=[record], uploaded=uploaded, checked=checked, by=by)
     return Request.objects.create(
         kind=RequestKind.TRAINING,
         colleague=colleague,
