@@ -793,6 +793,17 @@ SSO_ANSWERS = {
     ("logout", "post"): answers(PROVIDER),
     # Single sign-on is set up: off to the provider, with state, nonce and PKCE challenge.
     ("accounts:sso_start", "get"): answers(PROVIDER, anonymous=PROVIDER),
+    # The auditor and the policy owner are colleagues too once they have records: they may ask
+    # for their own extension or submit their own training (and preview it), like anyone.
+    ("workspace:preview", "get", ""): answers(
+        403, hr=200, north=200, south=200, colleague=200, auditor=200, policy=200
+    ),
+    ("workspace:request_new", "get", ""): answers(
+        403, hr=200, north=200, south=200, colleague=200, auditor=200, policy=200
+    ),
+    ("workspace:request_new", "post", "invalid"): answers(
+        403, hr=400, north=400, south=400, colleague=400, auditor=400, policy=400
+    ),
 }
 # HR, the auditor and the policy owner now have colleague records, and their names show where they
 # act (the policy's owner in the register and its feed, who started a review): those names are not
@@ -868,7 +879,10 @@ def test_each_role_gets_the_right_answer(world, signed_in_by, request):
         path = row.path or reverse(row.name, kwargs=of(world, row.kwargs))
         key = f"{row.method.upper()} {path}" + (f" [{row.label}]" if row.label else "")
         assert pattern_of(path) == row.name, f"{key} does not reach {row.name}"
-        expected[key], got[key] = expected_by_row.get((row.name, row.method), row.answers), {}
+        expected[key] = expected_by_row.get(
+            (row.name, row.method, row.label), expected_by_row.get((row.name, row.method), row.answers)
+        )
+        got[key] = {}
         judge = pattern_for(hidden_from(row.seen_as(world), everyone) - actors) if row.seen_as else None
         for role in ROLES:
             response = send(clients[role], world, row, path)

@@ -29,7 +29,8 @@ MAY_IMPORT = {
     "accounts": {"core", "people"},
     "api": ENGINE | FEATURES | {"accounts"},
     "dashboard": ENGINE | FEATURES | {"accounts"},
-    "demo": ENGINE | FEATURES | {"accounts", "api", "dashboard"},
+    "workspace": ENGINE | FEATURES | {"accounts"},
+    "demo": ENGINE | FEATURES | {"accounts", "api", "dashboard", "workspace"},
 }
 TOP_FLOOR = ("admin.py", "management", "migrations")
 

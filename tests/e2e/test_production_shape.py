@@ -476,9 +476,14 @@ def test_readyz_turns_unhealthy_without_redis_and_healthy_when_it_returns(stack)
     stack.redis.start()
     for _ in range(2):
         back = requests.get(f"{stack.base}/readyz", timeout=10)
-        assert (back.status_code, back.json()) == (
+        body = back.json()
+        assert (back.status_code, body["status"], body["checks"]["database"], body["checks"]["broker"]) == (
             200,
-            {"status": "ok", "checks": {"database": "ok", "broker": "ok"}},
+            "ok",
+            "ok",
+            "ok",
         )
+        # Changes recorded meanwhile are applied by beat's drain within seconds: never failing.
+        assert body["checks"]["changes"] == "ok" or "changes waiting, oldest" in body["checks"]["changes"]
     for name, process in stack.processes.items():
         assert process.alive(), f"{name} died: see {process.log_path}"

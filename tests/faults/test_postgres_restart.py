@@ -112,7 +112,7 @@ def test_postgres_restarted_mid_import_writes_nothing_and_the_retry_writes_every
     assert (
         err.strip()
         .splitlines()[-1]
-        .startswith("CommandError: training.csv: the connection to the database was lost during the import")
+        .startswith("CommandError: “training.csv”: the connection to the database was lost during the import")
     )
     assert "nothing from this file was written: import the file again" in err
     after = stored(url)
