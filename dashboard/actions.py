@@ -1,0 +1,188 @@
+"""What a manager does from a list: book the colleagues picked onto a session, or nudge them.
+
+A pick is one colleague and one requirement ("N1|HATE-REFRESHER", the value
+of a row's tick box). Every action first checks every pick against the
+user's scope (`access.scope_for`): one colleague outside it refuses the whole
+action, and nothing is written. Bookings go through the programme's own
+service (`programme.services.bookings_create`: capacity and the waiting list
+under the session's row lock); nudges through `reminders.nudges`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from compliance.models import Requirement
+from core.access import AccessGroup, user_groups
+from core.text import quoted
+from programme.enums import BookingStatus, SessionStatus
+from programme.models import Session
+from programme.services import bookings_create
+from reminders.nudges import NudgeOutcome, nudges_send
+
+from .access import Scope
+
+MAX_PICKS = 200
+SEPARATOR = "|"
+
+
+def acts_for_colleagues(user) -> bool:
+    """HR and managers act on their colleagues; the auditor and the policy owner only read."""
+    return user.is_authenticated and (
+        user.is_superuser or bool(user_groups(user) & {AccessGroup.HR, AccessGroup.MANAGER})
+    )
+
+
+@dataclass(frozen=True)
+class Pick:
+    colleague: object  # people.Colleague
+    requirement: Requirement
+
+    @property
+    def key(self) -> str:
+        return f"{self.colleague.employee_number}{SEPARATOR}{self.requirement.code}"
+
+
+def pick_value(employee_number: str, requirement_code: str) -> str:
+    return f"{employee_number}{SEPARATOR}{requirement_code}"
+
+
+def picks_load(values: list[str], scope: Scope) -> list[Pick]:
+    """The picks named by `values`, each checked: in scope, a known requirement. 2 queries.
+
+    Raises ValidationError naming every value that is wrong; an empty list
+    asks the user to tick someone.
+    """
+    values = list(dict.fromkeys(v.strip() for v in values if v.strip()))
+    if not values:
+        raise ValidationError("Tick at least one colleague first.")
+    if len(values) > MAX_PICKS:
+        raise ValidationError(f"Pick at most {MAX_PICKS} rows at a time.")
+    pairs, errors = [], []
+    for value in values:
+        number, sep, code = value.partition(SEPARATOR)
+        if not (sep and number and code):
+            errors.append(f"{quoted(value)} is not a colleague and requirement.")
+            continue
+        pairs.append((number, code))
+    numbers = {n for n, _ in pairs}
+    colleagues = {c.employee_number: c for c in scope.colleagues.filter(employee_number__in=numbers)}
+    requirements = {r.code: r for r in Requirement.objects.filter(code__in={c for _, c in pairs})}
+    for number in sorted(numbers - set(colleagues)):
+        # Another team's colleague and a made-up number read alike: the page says nothing of either.
+        errors.append(f"{quoted(number)} is not one of the colleagues you look after.")
+    for code in sorted({c for _, c in pairs} - set(requirements)):
+        errors.append(f"{quoted(code)} is not a requirement.")
+    if errors:
+        raise ValidationError(errors)
+    return [Pick(colleagues[n], requirements[c]) for n, c in pairs]
+
+
+def sessions_for(picks: list[Pick]):
+    """Upcoming, not cancelled sessions of a course satisfying every picked requirement, soonest first."""
+    courses = None
+    for requirement in {p.requirement for p in picks}:
+        ids = set(requirement.courses.values_list("pk", flat=True))
+        courses = ids if courses is None else courses & ids
+    return (
+        Session.objects.filter(
+            course__in=courses or (),
+            status=SessionStatus.SCHEDULED,
+            starts_at__gt=timezone.now(),
+        )
+        .select_related("course")
+        .order_by("starts_at", "pk")
+    )
+
+
+def _when(session: Session) -> str:
+    start = timezone.localtime(session.starts_at)
+    return f"{session.course.code} on {date_format(start.date(), 'j M Y')} at {start:%H:%M}"
+
+
+def _names(colleagues) -> str:
+    names = [c.full_name for c in colleagues]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+@transaction.atomic
+def picks_book(*, session: Session, picks: list[Pick], waiting_list: bool, by) -> list[str]:
+    """Book the picked colleagues onto `session`; the sentences that say what happened.
+
+    Refused, with nothing written: a cancelled session, one that has started,
+    one of a course that does not satisfy a picked requirement, and a full
+    session (or too few places left) unless the user chose the waiting list.
+    """
+    # The session's row lock first (bookings_create takes it again in the same transaction), so
+    # the places counted here are the places bookings_create finds.
+    locked = Session.objects.select_for_update(of=("self",)).select_related("course").get(pk=session.pk)
+    if locked.status == SessionStatus.CANCELLED:
+        raise ValidationError(f"The session {_when(locked)} has been cancelled: nobody was booked.")
+    if locked.starts_at <= timezone.now():
+        raise ValidationError(f"The session {_when(locked)} has already started: nobody was booked.")
+    wrong = sorted(
+        {p.requirement.code for p in picks}
+        - set(
+            Requirement.courses.through.objects.filter(
+                course_id=locked.course_id, requirement__code__in={p.requirement.code for p in picks}
+            ).values_list("requirement__code", flat=True)
+        )
+    )
+    if wrong:
+        raise ValidationError(
+            f"{locked.course.code} does not count for {', '.join(wrong)}: choose a session of another course."
+        )
+    colleagues = list({p.colleague.pk: p.colleague for p in picks}.values())
+    on_list = set(
+        locked.bookings.filter(colleague__in=colleagues, status__in=BookingStatus.live()).values_list(
+            "colleague_id", flat=True
+        )
+    )
+    new = [c for c in colleagues if c.pk not in on_list]
+    free = locked.capacity - locked.bookings.filter(status__in=BookingStatus.holding_place()).count()
+    if len(new) > free and not waiting_list:
+        left = "is full" if free <= 0 else f"has {free} place{'s' if free != 1 else ''} left for {len(new)}"
+        raise ValidationError(
+            f"The session {_when(locked)} {left}: choose another session, or put them on its waiting list."
+            " Nobody was booked."
+        )
+    made = bookings_create(session=locked, colleagues=new, by=by)
+    said = []
+    booked = [b.colleague for b in made if b.status == BookingStatus.BOOKED]
+    waiting = [b.colleague for b in made if b.status == BookingStatus.WAITLISTED]
+    if booked:
+        said.append(f"Booked {_names(booked)} onto {_when(locked)}.")
+    if waiting:
+        said.append(f"{_names(waiting)} on the waiting list for {_when(locked)}.")
+    already = [c for c in colleagues if c.pk in on_list]
+    if already:
+        said.append(f"{_names(already)} already on this session's list: left as they were.")
+    return said
+
+
+def picks_nudge(*, picks: list[Pick], by, day: dt.date, due: dict | None = None) -> list[str]:
+    """Nudge the picked colleagues by email, once a colleague, requirement and day."""
+    outcome: NudgeOutcome = nudges_send(
+        picks=[(p.colleague, p.requirement) for p in picks], day=day, by=by, due=due
+    )
+    said = []
+
+    def who(pairs):
+        by_person = {}
+        for colleague, requirement in pairs:
+            by_person.setdefault(colleague.full_name, []).append(requirement.code)
+        return "; ".join(f"{name} ({', '.join(codes)})" for name, codes in by_person.items())
+
+    if outcome.sent:
+        said.append(f"Nudge sent to {who(outcome.sent)}.")
+    if outcome.already:
+        said.append(f"Already nudged today, so not sent again: {who(outcome.already)}.")
+    if outcome.no_email:
+        said.append(f"No email address on record for {_names(outcome.no_email)}: nothing sent to them.")
+    return said
