@@ -287,3 +287,27 @@ def test_what_is_in_hand_costs_the_same_for_1_or_50_colleagues(org, client, coun
     # N1 to N3 take 6 of the 25 rows, each officer 2 (BTEC-L2, then the refresher): 9 refreshers shown.
     assert page.count("booked 1 Jul") == min(count, 9)
     assert page.count("nudged today") == min(count, 9)
+
+
+def test_an_extension_goes_to_hrs_request_form_for_each_colleague(north):
+    from django.urls import NoReverseMatch, reverse
+
+    response = act(north, "N1|HATE-REFRESHER", "N3|HATE-REFRESHER", action="extension")
+    assert response.status_code == 200
+    rows = response.context["rows"]
+    assert [(p.colleague.employee_number, p.requirement.code) for p, _ in rows] == [
+        ("N1", "HATE-REFRESHER"),
+        ("N3", "HATE-REFRESHER"),
+    ]
+    try:
+        form = reverse("workspace:request_new", args=["extension"])
+    except NoReverseMatch:
+        # HR's requests are not installed: the page says to ask HR, and links nowhere.
+        assert [url for _, url in rows] == [None, None]
+        assert response.content.decode().count("ask HR directly") == 2
+    else:
+        assert [url for _, url in rows] == [
+            f"{form}?colleague=N1&requirement=HATE-REFRESHER",
+            f"{form}?colleague=N3&requirement=HATE-REFRESHER",
+        ]
+    assert counts() == (0, 0, 0)
