@@ -1,4 +1,4 @@
-"""What is already in hand for each row of a list: a booking, a nudge today.
+"""What is already in hand for each row of a list: a booking, a nudge today, a request waiting for HR.
 
 A booking is not a compliance record, so the summary behind the lists knows
 nothing of it: this reads the bookings (and today's nudges) directly, for the
@@ -6,6 +6,12 @@ rows of one page at once, in three queries whatever the page's length (none
 for an empty page). A row is a colleague and a requirement; a booking counts
 for it when its session is still to come, is not cancelled, and is of a
 course that satisfies that requirement directly (`Requirement.courses`).
+
+Where HR's requests are installed (the `workspace` app: requests decided by
+four eyes), one more query finds the pending ones: an extension asked for the
+requirement, and training submitted on a course that satisfies it whose
+evidence HR has still to check. The app is looked up by label, not imported,
+so the lists work the same without it.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -29,6 +36,8 @@ class InHand:
     booked_on: dt.date | None = None  # the first upcoming session the colleague holds a place on
     waiting_for: dt.date | None = None  # else the first one they are on the waiting list for
     nudged_today: bool = False
+    extension_requested: bool = False
+    evidence_awaiting_check: bool = False
 
     def notes(self) -> list[str]:
         """Short words for the row: "booked 12 Jan", "waiting list 12 Jan", "nudged today"."""
@@ -39,14 +48,40 @@ class InHand:
             notes.append(f"waiting list {date_format(self.waiting_for, 'j M')}")
         if self.nudged_today:
             notes.append("nudged today")
+        if self.extension_requested:
+            notes.append("extension requested")
+        if self.evidence_awaiting_check:
+            notes.append("evidence awaiting check")
         return notes
 
 
 NOTHING = InHand()
 
 
+def hr_requests_installed() -> bool:
+    return apps.is_installed("workspace")
+
+
+def _pending_requests(colleague_ids, requirement_ids: dict, satisfies: dict) -> tuple[set, set]:
+    """(colleague id, code) pairs with an extension asked for, and with training awaiting HR's check."""
+    request = apps.get_model("workspace", "Request")
+    extension, training = "extension", "training"  # workspace.enums.RequestKind's values
+    asked, awaiting = set(), set()
+    for kind, colleague_id, requirement_id, course_id in request.objects.filter(
+        status="pending", kind__in=(extension, training), colleague_id__in=colleague_ids
+    ).values_list("kind", "colleague_id", "requirement_id", "course_id"):
+        if kind == extension and requirement_id in requirement_ids:
+            asked.add((colleague_id, requirement_ids[requirement_id]))
+        elif kind == training:
+            awaiting |= {(colleague_id, code) for code in satisfies.get(course_id, ())}
+    return asked, awaiting
+
+
 def in_hand(pairs: Iterable[tuple[int, str]], *, today: dt.date) -> dict[tuple[int, str], InHand]:
-    """(colleague id, requirement code) -> what is in hand; pairs with nothing are left out (3 queries)."""
+    """(colleague id, requirement code) -> what is in hand; pairs with nothing are left out.
+
+    3 queries, and a 4th where HR's requests are installed.
+    """
     pairs = set(pairs)
     if not pairs:
         return {}
@@ -84,11 +119,19 @@ def in_hand(pairs: Iterable[tuple[int, str]], *, today: dt.date) -> dict[tuple[i
             colleague_id__in=colleague_ids, requirement_id__in=requirement_ids, sent_on=today
         ).values_list("colleague_id", "requirement_id")
     }
+    # 4: requests waiting for HR.
+    asked, awaiting = set(), set()
+    if hr_requests_installed():
+        asked, awaiting = _pending_requests(colleague_ids, requirement_ids, satisfies)
     found = {}
     for pair in pairs:
-        if pair in booked or pair in waiting or pair in nudged:
+        if pair in booked or pair in waiting or pair in nudged or pair in asked or pair in awaiting:
             found[pair] = InHand(
-                booked_on=booked.get(pair), waiting_for=waiting.get(pair), nudged_today=pair in nudged
+                booked_on=booked.get(pair),
+                waiting_for=waiting.get(pair),
+                nudged_today=pair in nudged,
+                extension_requested=pair in asked,
+                evidence_awaiting_check=pair in awaiting,
             )
     return found
 

@@ -311,3 +311,53 @@ def test_an_extension_goes_to_hrs_request_form_for_each_colleague(north):
             f"{form}?colleague=N3&requirement=HATE-REFRESHER",
         ]
     assert counts() == (0, 0, 0)
+
+
+def test_requests_waiting_for_hr_show_in_hand(north, org):
+    """An extension asked for, and training whose evidence HR has still to check, from HR's requests."""
+    from django.apps import apps
+
+    from compliance.models import Requirement
+    from dashboard.selectors.in_hand import hr_requests_installed, in_hand
+
+    n1, n3 = org.people["N1"], org.people["N3"]
+    pairs = [(n1.pk, "HATE-REFRESHER"), (n3.pk, "HATE-REFRESHER"), (n3.pk, "BTEC-L3")]
+    if not hr_requests_installed():
+        assert in_hand(pairs, today=TODAY) == {}  # nothing booked or nudged, and no requests to read
+        return
+    request = apps.get_model("workspace", "Request")
+    asker = org.users["north"]
+    request.objects.create(
+        kind="extension",
+        colleague=n1,
+        requirement=Requirement.objects.get(code="HATE-REFRESHER"),
+        original_due_date=dt.date(2026, 3, 1),
+        new_due_date=dt.date(2026, 9, 1),
+        reason="Long-term sickness",
+        requested_by=asker,
+    )
+    request.objects.create(
+        kind="training",
+        colleague=n3,
+        course=Course.objects.get(code="SHUK-HATE"),
+        reason="Took it",
+        requested_by=asker,
+    )
+    # Decided requests are not in hand any more.
+    request.objects.create(
+        kind="extension",
+        colleague=n3,
+        requirement=Requirement.objects.get(code="BTEC-L3"),
+        reason="Done",
+        requested_by=asker,
+        status="rejected",
+        decided_by=org.users["hr"],
+        decided_at=dt.datetime(2026, 5, 1, tzinfo=LONDON),
+    )
+    assert {key: hand.notes() for key, hand in in_hand(pairs, today=TODAY).items()} == {
+        (n1.pk, "HATE-REFRESHER"): ["extension requested"],
+        (n3.pk, "HATE-REFRESHER"): ["evidence awaiting check"],
+    }
+    page = north.get("/overdue/?status=any").content.decode()
+    assert "extension requested" in page
+    assert "evidence awaiting check" in page
