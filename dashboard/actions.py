@@ -27,6 +27,7 @@ from programme.services import bookings_create
 from reminders.nudges import NudgeOutcome, nudges_send
 
 from .access import Scope
+from .models import StatusSummary
 
 MAX_PICKS = 200
 SEPARATOR = "|"
@@ -166,8 +167,18 @@ def picks_book(*, session: Session, picks: list[Pick], waiting_list: bool, by) -
     return said
 
 
-def picks_nudge(*, picks: list[Pick], by, day: dt.date, due: dict | None = None) -> list[str]:
-    """Nudge the picked colleagues by email, once a colleague, requirement and day."""
+def picks_nudge(*, picks: list[Pick], by, day: dt.date) -> list[str]:
+    """Nudge the picked colleagues by email, once a colleague, requirement and day.
+
+    The email gives each due date as the lists show it (the stored summary).
+    """
+    due = {
+        (colleague_id, code): due_date
+        for colleague_id, code, due_date in StatusSummary.objects.filter(
+            colleague_id__in={p.colleague.pk for p in picks},
+            requirement_code__in={p.requirement.code for p in picks},
+        ).values_list("colleague_id", "requirement_code", "due_date")
+    }
     outcome: NudgeOutcome = nudges_send(
         picks=[(p.colleague, p.requirement) for p in picks], day=day, by=by, due=due
     )
