@@ -11,6 +11,7 @@ under the session's row lock); nudges through `reminders.nudges`.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -28,6 +29,7 @@ from reminders.nudges import NudgeOutcome, nudges_send
 
 from .access import Scope
 from .models import StatusSummary
+from .selectors.in_hand import satisfying_courses
 
 MAX_PICKS = 200
 SEPARATOR = "|"
@@ -86,14 +88,14 @@ def picks_load(values: list[str], scope: Scope) -> list[Pick]:
 
 
 def sessions_for(picks: list[Pick]):
-    """Upcoming, not cancelled sessions of a course satisfying every picked requirement, soonest first."""
-    courses = None
-    for requirement in {p.requirement for p in picks}:
-        ids = set(requirement.courses.values_list("pk", flat=True))
-        courses = ids if courses is None else courses & ids
+    """Upcoming, not cancelled sessions of a course that counts for every picked requirement, soonest first."""
+    counts_for = defaultdict(set)  # course id -> requirement codes it counts for
+    codes = {p.requirement.code for p in picks}
+    for code, _, course_id in satisfying_courses(codes, timezone.localdate()):
+        counts_for[course_id].add(code)
     return (
         Session.objects.filter(
-            course__in=courses or (),
+            course__in=[course for course, satisfied in counts_for.items() if satisfied >= codes],
             status=SessionStatus.SCHEDULED,
             starts_at__gt=timezone.now(),
         )
@@ -127,13 +129,14 @@ def picks_book(*, session: Session, picks: list[Pick], waiting_list: bool, by) -
         raise ValidationError(f"The session {_when(locked)} has been cancelled: nobody was booked.")
     if locked.starts_at <= timezone.now():
         raise ValidationError(f"The session {_when(locked)} has already started: nobody was booked.")
+    codes = {p.requirement.code for p in picks}
     wrong = sorted(
-        {p.requirement.code for p in picks}
-        - set(
-            Requirement.courses.through.objects.filter(
-                course_id=locked.course_id, requirement__code__in={p.requirement.code for p in picks}
-            ).values_list("requirement__code", flat=True)
-        )
+        codes
+        - {
+            code
+            for code, _, course_id in satisfying_courses(codes, timezone.localdate())
+            if course_id == locked.course_id
+        }
     )
     if wrong:
         raise ValidationError(

@@ -5,7 +5,9 @@ nothing of it: this reads the bookings (and today's nudges) directly, for the
 rows of one page at once, in three queries whatever the page's length (none
 for an empty page). A row is a colleague and a requirement; a booking counts
 for it when its session is still to come, is not cancelled, and is of a
-course that satisfies that requirement directly (`Requirement.courses`).
+course that satisfies that requirement: one of its own courses
+(`Requirement.courses`) or one recorded as equivalent to one of them, as the
+engine counts them (`compliance.engine`, docs/rules.md §1).
 
 Where HR's requests are installed (the `workspace` app: requests decided by
 four eyes), one more query finds the pending ones: an extension asked for the
@@ -29,6 +31,7 @@ from compliance.models import Requirement
 from programme.enums import BookingStatus, SessionStatus
 from programme.models import Booking
 from reminders.models import Nudge
+from training.models import Equivalence
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,21 @@ class InHand:
 
 
 NOTHING = InHand()
+
+
+def satisfying_courses(codes, today: dt.date) -> list[tuple[str, int, int]]:
+    """(requirement code, requirement id, course id) for each course that counts for each requirement (1 query).
+
+    A requirement's own courses, and the courses equivalent to one of them by
+    `today` (not transitive, as in the engine).
+    """
+    direct = Requirement.courses.through.objects.filter(requirement__code__in=codes).values_list(
+        "requirement__code", "requirement_id", "course_id"
+    )
+    equivalent = Equivalence.objects.filter(
+        satisfies__requirements__code__in=codes, approved_on__lte=today
+    ).values_list("satisfies__requirements__code", "satisfies__requirements__id", "course_id")
+    return list(direct.union(equivalent))
 
 
 def hr_requests_installed() -> bool:
@@ -90,9 +108,7 @@ def in_hand(pairs: Iterable[tuple[int, str]], *, today: dt.date) -> dict[tuple[i
     # 1: which courses satisfy each requirement on the page.
     satisfies = defaultdict(set)  # course id -> requirement codes
     requirement_ids = {}
-    for code, requirement_id, course_id in Requirement.courses.through.objects.filter(
-        requirement__code__in=codes
-    ).values_list("requirement__code", "requirement_id", "course_id"):
+    for code, requirement_id, course_id in satisfying_courses(codes, today):
         satisfies[course_id].add(code)
         requirement_ids[requirement_id] = code
     # 2: the colleagues' places on sessions still to come of those courses, soonest first.

@@ -362,3 +362,23 @@ def test_requests_waiting_for_hr_show_in_hand(north, org):
     page = north.get("/overdue/?status=any").content.decode()
     assert "extension requested" in page
     assert "evidence awaiting check" in page
+
+
+def test_a_course_recorded_as_equivalent_counts_for_booking_and_in_hand(north):
+    from training.models import Equivalence
+
+    outside = Course.objects.create(code="OUTSIDE-HATE", title="An outside hate-crime course")
+    Equivalence.objects.create(
+        course=outside, satisfies=Course.objects.get(code="SHUK-HATE"), approved_by="HR", approved_on=TODAY
+    )
+    session = session_on("2026-07-01", course="OUTSIDE-HATE")
+    response = act(north, "N1|HATE-REFRESHER", action="book")
+    assert session in [s for s, _ in response.context["sessions"]]
+    # It does not count for BTEC-L2: not offered, and refused if posted anyway.
+    response = act(north, "N1|HATE-REFRESHER", "N1|BTEC-L2", action="book")
+    assert session not in [s for s, _ in response.context["sessions"]]
+    response = book(north, session, "N1|BTEC-L2")
+    assert messages_of(response) == ["OUTSIDE-HATE does not count for BTEC-L2: choose a session of another course."]
+    response = book(north, session, "N1|HATE-REFRESHER")
+    assert messages_of(response) == ["Booked Amira Ahmed onto OUTSIDE-HATE on 1 Jul 2026 at 10:00."]
+    assert "booked 1 Jul" in north.get("/overdue/?status=any").content.decode()
