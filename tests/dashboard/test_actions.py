@@ -378,7 +378,9 @@ def test_a_course_recorded_as_equivalent_counts_for_booking_and_in_hand(north):
     response = act(north, "N1|HATE-REFRESHER", "N1|BTEC-L2", action="book")
     assert session not in [s for s, _ in response.context["sessions"]]
     response = book(north, session, "N1|BTEC-L2")
-    assert messages_of(response) == ["OUTSIDE-HATE does not count for BTEC-L2: choose a session of another course."]
+    assert messages_of(response) == [
+        "OUTSIDE-HATE does not count for BTEC-L2: choose a session of another course."
+    ]
     response = book(north, session, "N1|HATE-REFRESHER")
     assert messages_of(response) == ["Booked Amira Ahmed onto OUTSIDE-HATE on 1 Jul 2026 at 10:00."]
     assert "booked 1 Jul" in north.get("/overdue/?status=any").content.decode()
