@@ -16,10 +16,12 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import BooleanField, ExpressionWrapper
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from compliance.models import Requirement
+from compliance.queries import active_on
 from core.access import AccessGroup, user_groups
 from core.text import quoted
 from programme.enums import BookingStatus, SessionStatus
@@ -57,7 +59,7 @@ def pick_value(employee_number: str, requirement_code: str) -> str:
 
 
 def picks_load(values: list[str], scope: Scope) -> list[Pick]:
-    """The picks named by `values`, each checked: in scope, a known requirement. 2 queries.
+    """The picks named by `values`, each checked: in scope, working here today, a known requirement. 2 queries.
 
     Raises ValidationError naming every value that is wrong; an empty list
     asks the user to tick someone.
@@ -75,7 +77,20 @@ def picks_load(values: list[str], scope: Scope) -> list[Pick]:
             continue
         pairs.append((number, code))
     numbers = {n for n, _ in pairs}
-    colleagues = {c.employee_number: c for c in scope.colleagues.filter(employee_number__in=numbers)}
+    # Someone who has left (or not started yet) is on no list to act from; a stale tab may still name
+    # them. "Active on a date" has one home (compliance.queries.active_on), read here in the same query.
+    today = timezone.localdate()
+    colleagues = {
+        c.employee_number: c
+        for c in scope.colleagues.filter(employee_number__in=numbers).annotate(
+            active=ExpressionWrapper(active_on(today), output_field=BooleanField())
+        )
+    }
+    errors += [
+        f"{c.full_name} ({number}) is not working here today."
+        for number, c in sorted(colleagues.items())
+        if not c.active
+    ]
     requirements = {r.code: r for r in Requirement.objects.filter(code__in={c for _, c in pairs})}
     for number in sorted(numbers - set(colleagues)):
         # Another team's colleague and a made-up number read alike: the page says nothing of either.

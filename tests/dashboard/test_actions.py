@@ -384,3 +384,13 @@ def test_a_course_recorded_as_equivalent_counts_for_booking_and_in_hand(north):
     response = book(north, session, "N1|HATE-REFRESHER")
     assert messages_of(response) == ["Booked Amira Ahmed onto OUTSIDE-HATE on 1 Jul 2026 at 10:00."]
     assert "booked 1 Jul" in north.get("/overdue/?status=any").content.decode()
+
+
+def test_a_colleague_who_has_left_is_refused(north):
+    before = counts()
+    response = act(north, "N4|HATE-REFRESHER", "N1|HATE-REFRESHER", action="nudge")
+    assert response.status_code == 400
+    assert response.context["errors"] == ["Dev Davies (N4) is not working here today."]
+    response = book(north, session_on("2026-07-01"), "N4|HATE-REFRESHER")
+    assert response.status_code == 400
+    assert counts() == before
