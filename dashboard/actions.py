@@ -24,6 +24,7 @@ from compliance.models import Requirement
 from compliance.queries import active_on
 from core.access import AccessGroup, user_groups
 from core.text import quoted
+from people.models import Colleague
 from programme.enums import BookingStatus, SessionStatus
 from programme.models import Session
 from programme.services import bookings_create
@@ -46,7 +47,7 @@ def acts_for_colleagues(user) -> bool:
 
 @dataclass(frozen=True)
 class Pick:
-    colleague: object  # people.Colleague
+    colleague: Colleague
     requirement: Requirement
 
     @property
