@@ -13,18 +13,16 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from programme.enums import BookingStatus
-from programme.models import Booking, Session
+from programme.models import Session
 
 from .access import scope_for
-from .actions import acts_for_colleagues, picks_book, picks_load, picks_nudge, sessions_for
+from .actions import DONE, acts_for_colleagues, picks_book, picks_load, picks_nudge, sessions_for
 
 
 def acts_required(view):
@@ -76,22 +74,13 @@ def act(request):
         return answer
     action = request.POST.get("action")
     if action == "nudge":
-        for line in picks_nudge(picks=picks, by=request.user, day=timezone.localdate()):
-            (messages.warning if line.startswith(("Already", "No email")) else messages.success)(
-                request, line
-            )
+        _say(request, picks_nudge(picks=picks, by=request.user, day=timezone.localdate()))
         return redirect(_back(request))
     if action == "book":
-        sessions = list(sessions_for(picks))
-        taken = _places_taken([s.pk for s in sessions])
         return render(
             request,
             "dashboard/actions_book.html",
-            {
-                "picks": picks,
-                "sessions": [(s, max(0, s.capacity - taken.get(s.pk, 0))) for s in sessions],
-                "back": _back(request),
-            },
+            {"picks": picks, "sessions": sessions_for(picks), "back": _back(request)},
         )
     if action == "extension":
         return render(
@@ -100,15 +89,6 @@ def act(request):
             {"rows": [(p, _extension_url(p)) for p in picks], "back": _back(request)},
         )
     return _refused(request, ValidationError("Choose what to do: book, nudge or ask for an extension."))
-
-
-def _places_taken(session_ids: list[int]) -> dict[int, int]:
-    return dict(
-        Booking.objects.filter(session_id__in=session_ids, status__in=BookingStatus.holding_place())
-        .values_list("session_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
 
 
 def _extension_url(pick) -> str | None:
@@ -142,6 +122,10 @@ def act_book(request):
         for line in error.messages:
             messages.error(request, line)
         return redirect(_back(request))
-    for line in said:
-        (messages.success if line.startswith("Booked") else messages.warning)(request, line)
+    _say(request, said)
     return redirect(_back(request))
+
+
+def _say(request, said: list[tuple[str, str]]) -> None:
+    for level, line in said:
+        messages.add_message(request, messages.SUCCESS if level == DONE else messages.WARNING, line)

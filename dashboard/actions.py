@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import BooleanField, ExpressionWrapper
+from django.db.models import BooleanField, Count, ExpressionWrapper
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -26,7 +26,7 @@ from core.access import AccessGroup, user_groups
 from core.text import quoted
 from people.models import Colleague
 from programme.enums import BookingStatus, SessionStatus
-from programme.models import Session
+from programme.models import Booking, Session
 from programme.services import bookings_create
 from reminders.nudges import NudgeOutcome, nudges_send
 
@@ -36,6 +36,8 @@ from .selectors.in_hand import satisfying_courses
 
 MAX_PICKS = 200
 SEPARATOR = "|"
+# What an action says, sentence by sentence: done, or something the user should notice.
+DONE, NOTE = "success", "warning"
 
 
 def acts_for_colleagues(user) -> bool:
@@ -103,13 +105,14 @@ def picks_load(values: list[str], scope: Scope) -> list[Pick]:
     return [Pick(colleagues[n], requirements[c]) for n, c in pairs]
 
 
-def sessions_for(picks: list[Pick]):
-    """Upcoming, not cancelled sessions of a course that counts for every picked requirement, soonest first."""
+def sessions_for(picks: list[Pick]) -> list[tuple[Session, int]]:
+    """Upcoming, not cancelled sessions of a course that counts for every picked requirement, soonest
+    first, each with its places free (3 queries)."""
     counts_for = defaultdict(set)  # course id -> requirement codes it counts for
     codes = {p.requirement.code for p in picks}
     for code, _, course_id in satisfying_courses(codes, timezone.localdate()):
         counts_for[course_id].add(code)
-    return (
+    sessions = list(
         Session.objects.filter(
             course__in=[course for course, satisfied in counts_for.items() if satisfied >= codes],
             status=SessionStatus.SCHEDULED,
@@ -118,6 +121,13 @@ def sessions_for(picks: list[Pick]):
         .select_related("course")
         .order_by("starts_at", "pk")
     )
+    taken = dict(
+        Booking.objects.filter(session__in=sessions, status__in=BookingStatus.holding_place())
+        .values_list("session_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return [(s, max(0, s.capacity - taken.get(s.pk, 0))) for s in sessions]
 
 
 def _when(session: Session) -> str:
@@ -131,8 +141,8 @@ def _names(colleagues) -> str:
 
 
 @transaction.atomic
-def picks_book(*, session: Session, picks: list[Pick], waiting_list: bool, by) -> list[str]:
-    """Book the picked colleagues onto `session`; the sentences that say what happened.
+def picks_book(*, session: Session, picks: list[Pick], waiting_list: bool, by) -> list[tuple[str, str]]:
+    """Book the picked colleagues onto `session`; (DONE or NOTE, sentence) saying what happened.
 
     Refused, with nothing written: a cancelled session, one that has started,
     one of a course that does not satisfy a picked requirement, and a full
@@ -177,16 +187,16 @@ def picks_book(*, session: Session, picks: list[Pick], waiting_list: bool, by) -
     booked = [b.colleague for b in made if b.status == BookingStatus.BOOKED]
     waiting = [b.colleague for b in made if b.status == BookingStatus.WAITLISTED]
     if booked:
-        said.append(f"Booked {_names(booked)} onto {_when(locked)}.")
+        said.append((DONE, f"Booked {_names(booked)} onto {_when(locked)}."))
     if waiting:
-        said.append(f"{_names(waiting)} on the waiting list for {_when(locked)}.")
+        said.append((NOTE, f"{_names(waiting)} on the waiting list for {_when(locked)}."))
     already = [c for c in colleagues if c.pk in on_list]
     if already:
-        said.append(f"{_names(already)} already on this session's list: left as they were.")
+        said.append((NOTE, f"{_names(already)} already on this session's list: left as they were."))
     return said
 
 
-def picks_nudge(*, picks: list[Pick], by, day: dt.date) -> list[str]:
+def picks_nudge(*, picks: list[Pick], by, day: dt.date) -> list[tuple[str, str]]:
     """Nudge the picked colleagues by email, once a colleague, requirement and day.
 
     The email gives each due date as the lists show it (the stored summary).
@@ -210,9 +220,11 @@ def picks_nudge(*, picks: list[Pick], by, day: dt.date) -> list[str]:
         return "; ".join(f"{name} ({', '.join(codes)})" for name, codes in by_person.items())
 
     if outcome.sent:
-        said.append(f"Nudge sent to {who(outcome.sent)}.")
+        said.append((DONE, f"Nudge sent to {who(outcome.sent)}."))
     if outcome.already:
-        said.append(f"Already nudged today, so not sent again: {who(outcome.already)}.")
+        said.append((NOTE, f"Already nudged today, so not sent again: {who(outcome.already)}."))
     if outcome.no_email:
-        said.append(f"No email address on record for {_names(outcome.no_email)}: nothing sent to them.")
+        said.append(
+            (NOTE, f"No email address on record for {_names(outcome.no_email)}: nothing sent to them.")
+        )
     return said
