@@ -30,7 +30,7 @@ class ActionOverdueTable(OverdueTable):
 
     def page_rows(self) -> list[tuple[str, ...]]:
         if self.page:
-            # The page's rows at once: 3 queries whatever the page's length (selectors/in_hand.py).
+            # The page's rows at once: 4 queries whatever the page's length (selectors/in_hand.py).
             pairs = [(r.record["colleague_id"], r.record["requirement_code"]) for r in self.page.object_list]
             self.in_hand = in_hand(pairs, today=self.today)
         return super().page_rows()

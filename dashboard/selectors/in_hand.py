@@ -2,18 +2,18 @@
 
 A booking is not a compliance record, so the summary behind the lists knows
 nothing of it: this reads the bookings (and today's nudges) directly, for the
-rows of one page at once, in three queries whatever the page's length (none
+rows of one page at once, in four queries whatever the page's length (none
 for an empty page). A row is a colleague and a requirement; a booking counts
 for it when its session is still to come, is not cancelled, and is of a
 course that satisfies that requirement: one of its own courses
 (`Requirement.courses`) or one recorded as equivalent to one of them, as the
 engine counts them (`compliance.engine`, docs/rules.md §1).
 
-Where HR's requests are installed (the `workspace` app: requests decided by
-four eyes), one more query finds the pending ones: an extension asked for the
-requirement, and training submitted on a course that satisfies it whose
-evidence HR has still to check. The app is looked up by label, not imported,
-so the lists work the same without it.
+A fourth query finds HR's pending requests (the `workspace` app, decided by
+four eyes): an extension asked for the requirement, and training submitted
+on a course that satisfies it whose evidence HR has still to check. Its model
+is looked up by label rather than imported, so the dashboard's imports stay
+within the floors tests/test_layers.py allows it.
 """
 
 from __future__ import annotations
@@ -76,17 +76,14 @@ def satisfying_courses(codes, today: dt.date) -> list[tuple[str, int, int]]:
     return list(direct.union(equivalent))
 
 
-def hr_requests_installed() -> bool:
-    return apps.is_installed("workspace")
-
-
 def _pending_requests(colleague_ids, requirement_ids: dict, satisfies: dict) -> tuple[set, set]:
     """(colleague id, code) pairs with an extension asked for, and with training awaiting HR's check."""
     request = apps.get_model("workspace", "Request")
-    extension, training = "extension", "training"  # workspace.enums.RequestKind's values
+    # workspace.enums' RequestKind and RequestStatus values.
+    extension, training, pending = "extension", "training", "pending"
     asked, awaiting = set(), set()
     for kind, colleague_id, requirement_id, course_id in request.objects.filter(
-        status="pending", kind__in=(extension, training), colleague_id__in=colleague_ids
+        status=pending, kind__in=(extension, training), colleague_id__in=colleague_ids
     ).values_list("kind", "colleague_id", "requirement_id", "course_id"):
         if kind == extension and requirement_id in requirement_ids:
             asked.add((colleague_id, requirement_ids[requirement_id]))
@@ -98,7 +95,7 @@ def _pending_requests(colleague_ids, requirement_ids: dict, satisfies: dict) -> 
 def in_hand(pairs: Iterable[tuple[int, str]], *, today: dt.date) -> dict[tuple[int, str], InHand]:
     """(colleague id, requirement code) -> what is in hand; pairs with nothing are left out.
 
-    3 queries, and a 4th where HR's requests are installed.
+    4 queries, none for an empty page.
     """
     pairs = set(pairs)
     if not pairs:
@@ -135,10 +132,8 @@ def in_hand(pairs: Iterable[tuple[int, str]], *, today: dt.date) -> dict[tuple[i
             colleague_id__in=colleague_ids, requirement_id__in=requirement_ids, sent_on=today
         ).values_list("colleague_id", "requirement_id")
     }
-    # 4: requests waiting for HR.
-    asked, awaiting = set(), set()
-    if hr_requests_installed():
-        asked, awaiting = _pending_requests(colleague_ids, requirement_ids, satisfies)
+    # 4: requests waiting for HR's decision.
+    asked, awaiting = _pending_requests(colleague_ids, requirement_ids, satisfies)
     found = {}
     for pair in pairs:
         if pair in booked or pair in waiting or pair in nudged or pair in asked or pair in awaiting:
@@ -158,7 +153,7 @@ ACTIONABLE = frozenset({"overdue", "due_soon", "pending"})
 def matrix_hands(matrix, today: dt.date) -> list[tuple[object, list[tuple[object, str, list[str]]]]]:
     """Each matrix row with its cells, each cell's pick value (empty: nothing to act on) and notes.
 
-    3 queries for the page (`in_hand`), none a row.
+    4 queries for the page (`in_hand`), none a row.
     """
     codes = [code for code, _ in matrix.requirements]
     pairs = [

@@ -11,6 +11,8 @@ import pytest
 from django.core import mail
 
 from compliance.changes import changes_drain
+from compliance.models import Requirement
+from dashboard.selectors.in_hand import in_hand
 from dashboard.services import summary_rebuild
 from programme.enums import BookingStatus, SessionStatus
 from programme.models import Booking, Session
@@ -290,45 +292,49 @@ def test_what_is_in_hand_costs_the_same_for_1_or_50_colleagues(org, client, coun
     assert page.count("nudged today") == min(count, 9)
 
 
-def test_an_extension_goes_to_hrs_request_form_for_each_colleague(north):
-    from django.urls import NoReverseMatch, reverse
+def test_an_extension_goes_through_hrs_request_form_and_shows_in_hand(north):
+    """The action bar links each ticked row to HR's request form, filled in; once sent, the row says so."""
+    from workspace.models import Request
 
     response = act(north, "N1|HATE-REFRESHER", "N3|HATE-REFRESHER", action="extension")
     assert response.status_code == 200
-    rows = response.context["rows"]
-    assert [(p.colleague.employee_number, p.requirement.code) for p, _ in rows] == [
-        ("N1", "HATE-REFRESHER"),
-        ("N3", "HATE-REFRESHER"),
+    form = "/requests/new/extension/"
+    assert [url for _, url in response.context["rows"]] == [
+        f"{form}?colleague=N1&requirement=HATE-REFRESHER",
+        f"{form}?colleague=N3&requirement=HATE-REFRESHER",
     ]
-    try:
-        form = reverse("workspace:request_new", args=["extension"])
-    except NoReverseMatch:
-        # HR's requests are not installed: the page says to ask HR, and links nowhere.
-        assert [url for _, url in rows] == [None, None]
-        assert response.content.decode().count("ask HR directly") == 2
-    else:
-        assert [url for _, url in rows] == [
-            f"{form}?colleague=N1&requirement=HATE-REFRESHER",
-            f"{form}?colleague=N3&requirement=HATE-REFRESHER",
-        ]
     assert counts() == (0, 0, 0)
+    page = north.get(f"{form}?colleague=N1&requirement=HATE-REFRESHER")
+    refresher = Requirement.objects.get(code="HATE-REFRESHER")
+    assert page.context["form"].initial == {"colleague": "N1", "requirement": refresher.pk}
+    sent = north.post(
+        form,
+        {
+            "colleague": "N1",
+            "requirement": refresher.pk,
+            "new_due_date": "2026-09-01",
+            "reason": "Long-term sickness",
+        },
+    )
+    assert sent.status_code == 302
+    assert Request.objects.get().requested_by.username == "north"
+    row = next(
+        line
+        for line in north.get("/overdue/?status=any").content.decode().split("<tr>")
+        if "HATE-REFRESHER" in line and "Amira" in line
+    )
+    assert "extension requested" in row
 
 
 def test_requests_waiting_for_hr_show_in_hand(north, org):
-    """An extension asked for, and training whose evidence HR has still to check, from HR's requests."""
-    from django.apps import apps
-
-    from compliance.models import Requirement
-    from dashboard.selectors.in_hand import hr_requests_installed, in_hand
+    """An extension asked for, and training whose evidence HR has still to check; decided ones are not."""
+    from workspace.models import Request
 
     n1, n3 = org.people["N1"], org.people["N3"]
     pairs = [(n1.pk, "HATE-REFRESHER"), (n3.pk, "HATE-REFRESHER"), (n3.pk, "BTEC-L3")]
-    if not hr_requests_installed():
-        assert in_hand(pairs, today=TODAY) == {}  # nothing booked or nudged, and no requests to read
-        return
-    request = apps.get_model("workspace", "Request")
+    assert in_hand(pairs, today=TODAY) == {}
     asker = org.users["north"]
-    request.objects.create(
+    Request.objects.create(
         kind="extension",
         colleague=n1,
         requirement=Requirement.objects.get(code="HATE-REFRESHER"),
@@ -337,15 +343,14 @@ def test_requests_waiting_for_hr_show_in_hand(north, org):
         reason="Long-term sickness",
         requested_by=asker,
     )
-    request.objects.create(
+    Request.objects.create(
         kind="training",
         colleague=n3,
         course=Course.objects.get(code="SHUK-HATE"),
         reason="Took it",
         requested_by=asker,
     )
-    # Decided requests are not in hand any more.
-    request.objects.create(
+    Request.objects.create(
         kind="extension",
         colleague=n3,
         requirement=Requirement.objects.get(code="BTEC-L3"),

@@ -5,7 +5,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from compliance.changes import changes_drain
-from dashboard.selectors.in_hand import hr_requests_installed
 from dashboard.services import snapshot_backfill, summary_rebuild
 from people.models import Colleague
 from tests.factories import ColleagueFactory, record
@@ -46,9 +45,8 @@ ENGINE = 13  # compliance_on: the catalogue (7) and the facts of any number of c
 # Pages that may read the stored summary first ask whether changes wait to be applied (1).
 CURRENT = 1
 # What is in hand for the rows shown (dashboard/selectors/in_hand.py): the requirements' courses,
-# the bookings to come, today's nudges; the same for a page of 1 row or 25.
-# HR's requests (the workspace app), where installed, add the pending requests (1).
-IN_HAND = 4 if hr_requests_installed() else 3
+# the bookings to come, today's nudges, HR's pending requests; the same for a page of 1 row or 25.
+IN_HAND = 4
 # The dashboard's overdue and due-soon cards name their first few people: for each, the first
 # colleagues and their rows (2), then what is in hand for those rows.
 NAMED = 2 + 2 + IN_HAND
