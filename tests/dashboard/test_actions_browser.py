@@ -151,3 +151,28 @@ def test_nothing_ticked_is_refused_without_javascript(chromium, live_server, org
         assert messages(page) == ["Nudge sent to Amira Ahmed (HATE-REFRESHER)."]
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("device", WIDTHS)
+def test_a_manager_asks_for_an_extension_from_the_list(page, organisation, device):
+    width = WIDTHS[device]
+    sign_in(page, width)
+    page.goto("/overdue/?status=overdue")
+    page.get_by_label("Select Amira Ahmed, HATE-REFRESHER").check()
+    page.get_by_role("button", name="Ask for an extension").click()
+    page.wait_for_url("**/actions/")
+    screenshot(page, f"actions-extension-{device}")
+    page.get_by_role("link", name="ask for an extension").click()
+    page.wait_for_url("**/requests/new/extension/?colleague=N1&requirement=HATE-REFRESHER")
+    assert page.get_by_label("Employee number").input_value() == "N1"
+    assert (
+        page.get_by_label("Requirement").locator("option:checked").inner_text().startswith("HATE-REFRESHER")
+    )
+    page.get_by_label("New due date").fill("2026-09-01")
+    page.get_by_label("Reason").fill("Long-term sickness: back in August")
+    page.get_by_role("button", name="Send request").click()
+    page.wait_for_url("**/requests/*/")
+    page.goto("/overdue/?status=overdue")
+    amira = page.locator("table.list tbody tr", has_text="Amira Ahmed").filter(has_text="HATE-REFRESHER")
+    assert "extension requested" in amira.inner_text()
+    screenshot(page, f"actions-extension-requested-{device}")
