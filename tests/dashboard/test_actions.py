@@ -399,3 +399,20 @@ def test_a_colleague_who_has_left_is_refused(north):
     response = book(north, session_on("2026-07-01"), "N4|HATE-REFRESHER")
     assert response.status_code == 400
     assert counts() == before
+
+
+def test_a_full_sessions_button_puts_them_on_its_waiting_list(north, org):
+    from programme.services import booking_create
+
+    session = session_on("2026-07-01", capacity=1)
+    booking_create(session=session, colleague=org.people["N2"])
+    page = act(north, "N1|HATE-REFRESHER", action="book").content.decode()
+    assert "Full." in page
+    assert 'formaction="/actions/book/?waiting=1"' in page
+    response = north.post(
+        "/actions/book/?waiting=1",
+        {"pick": ["N1|HATE-REFRESHER"], "session": session.pk, "next": "/overdue/"},
+        follow=True,
+    )
+    assert messages_of(response) == ["Amira Ahmed on the waiting list for SHUK-HATE on 1 Jul 2026 at 10:00."]
+    assert session.bookings.get(colleague=org.people["N1"]).status == BookingStatus.WAITLISTED
