@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import action_views, views
 
 app_name = "dashboard"
 
@@ -16,4 +16,10 @@ urlpatterns = [
     path("kpi/export.xlsx", views.kpi_export, name="kpi_export"),
     path("kpi/pack.pdf", views.kpi_pack, name="kpi_pack"),
     path("figures/rebuild/", views.summary_rebuild, name="summary_rebuild"),
+]
+
+# The action bar of the lists (dashboard/action_views.py).
+urlpatterns += [
+    path("actions/", action_views.act, name="act"),
+    path("actions/book/", action_views.act_book, name="act_book"),
 ]

@@ -29,17 +29,21 @@ from .access import (
     sees_figures,
     sees_kpi,
 )
+from .actions import acts_for_colleagues
 from .exports import csv_response, xlsx_response
 from .filters import OverdueFilter, list_title
 from .forms import AsOfForm, DashboardForm, TeamForm
 from .pack import kpi_trends, pack_build, pack_pdf
 from .selectors.colleague import colleague_record
 from .selectors.dashboard import dashboard_figures, dashboard_trends
+from .selectors.in_hand import matrix_hands
 from .selectors.kpi import Quarter, quarterly_kpi, recent_quarters
 from .selectors.matrix import training_matrix
 from .selectors.overdue import EXPORT_HEADER, export_values, overdue_rows, summary_base
+from .selectors.people_named import cards_people
 from .selectors.summary import latest_run
 from .tables import OverdueTable
+from .tables_actions import ActionOverdueTable
 from .tasks import summary_rebuild_soon
 
 TEAMS_PER_PAGE = 25
@@ -111,6 +115,8 @@ def home(request):
             key=lambda t: (t.all_requirements.percent_met is None, t.all_requirements.percent_met or 0)
         )
     page = Paginator(teams, TEAMS_PER_PAGE).get_page(request.GET.get("page"))
+    # The cards' first few people come from the stored summary, so only on its day.
+    named = cards_people(scope, team, today) if figures.source == "summary" else None
     return render(
         request,
         "dashboard/dashboard.html",
@@ -125,6 +131,14 @@ def home(request):
             "quarterly": quarterly,
             "chart": {"monthly": trend.chart(), "quarterly": quarterly.chart()},
             "everyone": scope.everyone,
+            "named": named,
+            "named_cards": [
+                ("overdue", named["overdue"], figures.people_overdue, "Overdue"),
+                ("due_soon", named["due_soon"], figures.people_due_soon, "Due soon"),
+            ]
+            if named
+            else [],
+            "acts": acts_for_colleagues(user),
             "rebuilds": rebuilds_figures(user),
             **_day_context(day, today, figures.computed_at, figures.source, waiting, run),
         },
@@ -151,7 +165,8 @@ def overdue(request):
     today = timezone.localdate()
     day, run, waiting = _answer_day(asof, today)
     rows, run = overdue_rows(scope, day, filters, run=run)
-    table = OverdueTable(rows, day=day, today=today)
+    acts = acts_for_colleagues(request.user)
+    table = ActionOverdueTable(rows, day=day, today=today, acts=acts)
     RequestConfig(request, paginate={"per_page": ROWS_PER_PAGE}).configure(table)
     query = request.GET.copy()
     query.pop("page", None)
@@ -163,6 +178,7 @@ def overdue(request):
             "filters": filters,
             "table": table,
             "title": list_title(filters.form.cleaned_data.get("status")),
+            "acts": acts,
             "query": query.urlencode(),
             **_day_context(
                 day,
@@ -216,10 +232,18 @@ def matrix(request):
     result = training_matrix(colleagues, day, request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    acts = acts_for_colleagues(request.user) and day == today
     return render(
         request,
         "dashboard/matrix.html",
-        {"form": form, "matrix": result, "query": query.urlencode(), **_day_context(day, today)},
+        {
+            "form": form,
+            "matrix": result,
+            "acts": acts,
+            "hands": matrix_hands(result, today),
+            "query": query.urlencode(),
+            **_day_context(day, today),
+        },
     )
 
 

@@ -75,3 +75,30 @@ class ManagerDigest(models.Model):
 
     def __str__(self):
         return f"Digest for {self.manager} (week of {self.week_starting})"
+
+
+class Nudge(models.Model):
+    """One nudge a manager sent a colleague about one requirement, on one day: the claim for the send.
+
+    A manager may pick the same colleague twice in a day (two tabs, two pages
+    naming them, or two managers of one team); the named UniqueConstraint lets
+    one INSERT win (`core.claims.claim_once`), so the colleague gets one email
+    a requirement a day and the page says who was nudged already.
+    """
+
+    colleague = models.ForeignKey("people.Colleague", on_delete=models.CASCADE, related_name="nudges")
+    requirement = models.ForeignKey("compliance.Requirement", on_delete=models.CASCADE, related_name="+")
+    sent_on = models.DateField(help_text="The day (Europe/London) the nudge was sent.")
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    claimed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sent_on", "colleague"]
+        constraints = [
+            models.UniqueConstraint(fields=["colleague", "requirement", "sent_on"], name="nudge_once_a_day"),
+        ]
+
+    def __str__(self):
+        return f"Nudge of colleague {self.colleague_id} on {self.sent_on}"

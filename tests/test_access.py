@@ -511,6 +511,36 @@ ROWS = [
     Row("dashboard:kpi", {**FIGURES, "policy": 200}),
     Row("dashboard:kpi_export", {**FIGURES, "policy": 200}),
     Row("dashboard:kpi_pack", {**FIGURES, "policy": 200}),
+    # The lists' action bar: HR and managers act on their own colleagues (another team's is a 400
+    # that writes nothing); the auditor, the policy owner and colleagues only read.
+    Row(
+        "dashboard:act",
+        answers(403, hr=302, north=302, south=400),
+        method="post",
+        data={"pick": ["N1|HATE-REFRESHER"], "action": "nudge", "next": "/overdue/"},
+        label="nudge",
+    ),
+    Row(
+        "dashboard:act",
+        answers(403, hr=200, north=200, south=400),
+        method="post",
+        data={"pick": ["N3|HATE-REFRESHER"], "action": "book"},
+        label="book: the sessions",
+    ),
+    Row(
+        "dashboard:act",
+        answers(403, hr=200, north=200, south=400),
+        method="post",
+        data={"pick": ["N3|HATE-REFRESHER"], "action": "extension"},
+        label="extension",
+    ),
+    Row("dashboard:act", answers(405, anonymous=405), label="get"),
+    Row(
+        "dashboard:act_book",
+        answers(403, hr=302, north=302, south=400),
+        method="post",
+        data=lambda w: {"pick": ["N3|HATE-REFRESHER"], "session": w.upcoming.pk, "next": "/overdue/"},
+    ),
     # Only HR asks for the figures to be worked out again; it answers with a redirect to the dashboard.
     Row("dashboard:summary_rebuild", answers(403, hr=302), method="post"),
 ]

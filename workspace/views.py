@@ -233,6 +233,12 @@ def request_new_view(request, kind):
         asked = request.GET.get("colleague", "")
         own = getattr(request.user, "colleague", None)
         form.initial["colleague"] = asked or (own.employee_number if own else "")
+        # From the lists' action bar (?requirement=HATE-REFRESHER): the row ticked.
+        wanted = request.GET.get("requirement", "")
+        if wanted and "requirement" in form.fields:
+            form.initial["requirement"] = (
+                Requirement.objects.filter(code=wanted).values_list("pk", flat=True).first()
+            )
     status = 200
     if request.method == "POST":
         if form.is_valid():

@@ -36,6 +36,7 @@ class MatrixRow:
     team: str
     role: str | None
     cells: list[Cell]
+    colleague_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,7 @@ def training_matrix(colleagues: QuerySet, day: dt.date, page_number) -> Matrix:
                 cells=[
                     cell_for(by_code[code]) if code in by_code else NOT_REQUIRED for code, _ in requirements
                 ],
+                colleague_id=pk,
             )
         )
     return Matrix(day=day, requirements=requirements, page=page, rows=rows)

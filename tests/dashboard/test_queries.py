@@ -44,6 +44,12 @@ MANAGER = 9
 ENGINE = 13  # compliance_on: the catalogue (7) and the facts of any number of colleagues (6)
 # Pages that may read the stored summary first ask whether changes wait to be applied (1).
 CURRENT = 1
+# What is in hand for the rows shown (dashboard/selectors/in_hand.py): the requirements' courses,
+# the bookings to come, today's nudges, HR's pending requests; the same for a page of 1 row or 25.
+IN_HAND = 4
+# The dashboard's overdue and due-soon cards name their first few people: for each, the first
+# colleagues and their rows (2), then what is in hand for those rows.
+NAMED = 2 + 2 + IN_HAND
 # What each page adds. The team filter's choices are the teams in scope (1 either way).
 PAGES = {
     # team choices, run, requirements, case types, stored team rows | (manager) 2 code maps and
@@ -51,23 +57,23 @@ PAGES = {
     # lines, days, overall, one line per team; a manager's trend first finds their whole teams
     # (2: members in scope, members in all)
     # HR's dashboard also lists the requests awaiting a decision (1).
-    "/": {"hr": HR + CURRENT + 13, "north": MANAGER + CURRENT + 17},
+    "/": {"hr": HR + CURRENT + 13 + NAMED, "north": MANAGER + CURRENT + 17 + NAMED},
     # team choices, run, names for the list, the engine, team names, case type names, trend: lines and
     # days (no snapshot that far back: nothing else to read)
     # (+1 for HR: the requests awaiting a decision)
     "/?on=2026-03-31": {"hr": HR + CURRENT + 7 + ENGINE, "north": MANAGER + CURRENT + 8 + ENGINE},
     # team choices, run, count, page, role and requirement choices
-    "/overdue/?status=any": {"hr": HR + CURRENT + 6, "north": MANAGER + CURRENT + 6},
+    "/overdue/?status=any": {"hr": HR + CURRENT + 6 + IN_HAND, "north": MANAGER + CURRENT + 6 + IN_HAND},
     # team choices, run, names, the engine, role and requirement choices
     "/overdue/?status=any&on=2026-03-31": {
-        "hr": HR + CURRENT + 5 + ENGINE,
-        "north": MANAGER + CURRENT + 5 + ENGINE,
+        "hr": HR + CURRENT + 5 + ENGINE + IN_HAND,
+        "north": MANAGER + CURRENT + 5 + ENGINE + IN_HAND,
     },
     # team choices, run, rows counted for the export log and logged, every row through one cursor
     "/overdue/export.csv?status=any": {"hr": HR + CURRENT + 5, "north": MANAGER + CURRENT + 5},
     "/overdue/export.xlsx?status=any": {"hr": HR + CURRENT + 5, "north": MANAGER + CURRENT + 5},
     # team choices, count, page of ids, the engine on that page, names
-    "/matrix/": {"hr": HR + 4 + ENGINE, "north": MANAGER + 4 + ENGINE},
+    "/matrix/": {"hr": HR + 4 + ENGINE + IN_HAND, "north": MANAGER + 4 + ENGINE + IN_HAND},
     # team and case type names, the engine on the first day, its facts again on the last (6)
     # then the quarter-on-quarter trend: teams drawn as lines and the days (no snapshot by the
     # quarter's end here: no counts to read); a manager's whole teams (2) first
@@ -119,5 +125,5 @@ def test_the_page_after_a_write_costs_the_same_for_1_or_50_colleagues_changed(or
     for i in range(count):
         record(Colleague.objects.get(employee_number=f"Q{i:03d}"), "HC-REFRESHER", "2026-05-30")
     client_for(client, org.users["hr"])
-    assert queries(client, "/overdue/?status=any") == HR + CURRENT + 6 + APPLY
-    assert queries(client, "/overdue/?status=any") == HR + CURRENT + 6  # applied: steady again
+    assert queries(client, "/overdue/?status=any") == HR + CURRENT + 6 + IN_HAND + APPLY
+    assert queries(client, "/overdue/?status=any") == HR + CURRENT + 6 + IN_HAND  # applied: steady again
