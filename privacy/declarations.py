@@ -272,6 +272,9 @@ HOLDINGS: tuple[Holding, ...] = (
     Holding("programme.BookingMessage", via("booking__colleague"), "Invitations sent to you", history=False),
     Holding("reminders.Reminder", via("colleague"), "Reminders sent to you", history=False),
     Holding(
+        "reminders.Nudge", via("colleague"), "Nudges your manager sent you about a requirement", history=False
+    ),
+    Holding(
         "integrations.Decision",
         number("employee_number"),
         "Eligibility decisions given about you to the case management system",
