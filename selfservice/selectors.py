@@ -106,10 +106,10 @@ def my_requests(colleague: Colleague) -> list[Request]:
 
 
 def my_page(colleague: Colleague, today: dt.date, now: dt.datetime | None = None) -> MyPage:
-    """Everything /me/ shows: colleague_record's queries, plus 8, however many records and sessions."""
+    """Everything /me/ shows: colleague_record's queries plus 4, however many records and sessions."""
     now = now or timezone.now()
-    record = colleague_record(colleague, today)
     catalogue = catalogue_load()
+    record = colleague_record(colleague, today, catalogue)
     rules = {r.code: r for r in catalogue.requirements}
     wanted = {
         line.code: sorted(
