@@ -7,7 +7,8 @@ number of queries whatever the number of records, bookings or requests:
 - the courses that satisfy each requirement (equivalences included) and the
   next sessions of those courses that are still open for booking;
 - what is already in hand: my upcoming bookings and my requests, and for each
-  requirement the booking or request that is about it.
+  requirement the same words the managers' lists use
+  (dashboard.selectors.in_hand: "booked 12 Jan", "extension requested").
 """
 
 from __future__ import annotations
@@ -17,17 +18,17 @@ from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from compliance.enums import Status
 from compliance.selectors import catalogue_load
 from dashboard.selectors.colleague import ColleagueRecord, RequirementLine, colleague_record
+from dashboard.selectors.in_hand import NOTHING, in_hand
 from people.models import Colleague
 from programme.enums import BookingStatus, SessionStatus
 from programme.models import Booking, Session
 from programme.selectors import sessions_with_places
 from training.models import Course
-from workspace.enums import RequestKind, RequestStatus
+from workspace.enums import RequestStatus
 from workspace.models import Request
 
 # The next few sessions under each requirement; the programme page lists the rest.
@@ -55,10 +56,9 @@ class SessionOffer:
 @dataclass(frozen=True)
 class MyRequirement:
     line: RequirementLine
-    requirement_id: int | None
     courses: list[Course]  # what satisfies it, the requirement's own courses first
     sessions: list[SessionOffer]
-    in_hand: list[str] = field(default_factory=list)
+    in_hand: list[str] = field(default_factory=list)  # dashboard.selectors.in_hand's notes
 
     @property
     def extendable(self) -> bool:
@@ -66,7 +66,11 @@ class MyRequirement:
 
     @property
     def first_course(self) -> Course | None:
-        return self.courses[0] if self.courses else None
+        """The course a "submit training" link suggests: the one that met it last, else its first own course."""
+        held = self.line.status.satisfied_by
+        return next((c for c in self.courses if held and c.code == held[0]), None) or (
+            self.courses[0] if self.courses else None
+        )
 
 
 @dataclass(frozen=True)
@@ -75,10 +79,6 @@ class MyPage:
     requirements: list[MyRequirement]
     bookings: list[Booking]  # my upcoming places and waiting-list entries
     requests: list[Request]  # newest first: pending ones, then the latest decided
-
-
-def _uk(day: dt.date) -> str:
-    return date_format(day, "j M Y")
 
 
 def upcoming_bookings(colleague: Colleague, now: dt.datetime) -> QuerySet[Booking]:
@@ -106,7 +106,7 @@ def my_requests(colleague: Colleague) -> list[Request]:
 
 
 def my_page(colleague: Colleague, today: dt.date, now: dt.datetime | None = None) -> MyPage:
-    """Everything /me/ shows: colleague_record's queries plus 4, however many records and sessions."""
+    """Everything /me/ shows: colleague_record's queries plus 8, however many records and sessions."""
     now = now or timezone.now()
     catalogue = catalogue_load()
     record = colleague_record(colleague, today, catalogue)
@@ -131,35 +131,20 @@ def my_page(colleague: Colleague, today: dt.date, now: dt.datetime | None = None
     on_session = {b.session_id: b for b in bookings}
     requests = my_requests(colleague)
 
+    hands = in_hand([(colleague.pk, line.code) for line in record.requirements], today=today)
+
     requirements = []
     for line in record.requirements:
         accepted = wanted.get(line.code, [])
         offers = [SessionOffer(s, on_session.get(s.pk)) for s in sessions if s.course.code in accepted][
             :SESSIONS_PER_REQUIREMENT
         ]
-        in_hand = [
-            ("Booked " if b.status == BookingStatus.BOOKED else "On the waiting list for ")
-            + f"{b.session.course.code} on {_uk(timezone.localtime(b.session.starts_at).date())}"
-            for b in bookings
-            if b.session.course.code in accepted
-        ]
-        for r in requests:
-            if r.status != RequestStatus.PENDING:
-                continue
-            if r.kind in (RequestKind.EXTENSION, RequestKind.EXEMPTION) and r.requirement.code == line.code:
-                in_hand.append(
-                    f"{r.get_kind_display()} requested {_uk(timezone.localtime(r.requested_at).date())}"
-                )
-            elif r.kind == RequestKind.TRAINING and r.course.code in accepted:
-                in_hand.append(f"{r.course.code} evidence awaiting HR's check")
-        rule = rules.get(line.code)
         requirements.append(
             MyRequirement(
                 line=line,
-                requirement_id=rule.requirement_id if rule else None,
                 courses=[courses[c] for c in accepted if c in courses],
                 sessions=offers,
-                in_hand=in_hand,
+                in_hand=hands.get((colleague.pk, line.code), NOTHING).notes(),
             )
         )
     return MyPage(record=record, requirements=requirements, bookings=bookings, requests=requests)

@@ -21,8 +21,9 @@ pytestmark = pytest.mark.django_db
 # update, release): 6. The account's colleague record: 1. colleague_record: the catalogue (7), the
 # facts (6), course titles, waivers, case types, roles, training and its evidence, the change
 # history (4 histories and 3 label maps): 26. /me/'s own: the courses that count, the open sessions
-# with their places, my bookings, my requests: 4.
-QUERIES = 37
+# with their places, my bookings, my requests (4), and what is in hand as the managers' lists say
+# it (dashboard.selectors.in_hand: courses that count, bookings, nudges, pending requests: 4).
+QUERIES = 41
 
 
 def colleague_with(count: int):
