@@ -100,6 +100,15 @@ def test_a_colleague_books_cancels_and_downloads_their_record(screen, org):
     assert not Booking.objects.filter(session=gone, status=BookingStatus.BOOKED).exists()
     screenshot(page, f"me-refused-{screen.width}")
 
+    # Outside training and extensions go through HR's request forms, filled in for this requirement.
+    page.locator("#req-HATE-REFRESHER").get_by_role("link", name="Ask for an extension").click()
+    expect(page.get_by_label("Employee number")).to_have_value("N1")
+    expect(page.get_by_label("Requirement").locator("option:checked")).to_contain_text("HATE-REFRESHER")
+    page.go_back()
+    page.locator("#req-HATE-REFRESHER").get_by_role("link", name="Submit training done elsewhere").click()
+    expect(page.get_by_label("Course").locator("option:checked")).to_contain_text("HC-REFRESHER")
+    page.go_back()
+
     with page.expect_download() as download:
         page.get_by_role("link", name="Download my record (JSON)").click()
     data = json.loads(Path(download.value.path()).read_text())
