@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     # seed_demo and what only the demo needs (demo/); nothing imports it.
     "demo",
     "workspace",
+    "selfservice",
 ]
 
 MIDDLEWARE = [

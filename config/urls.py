@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("imports/", include("imports.urls")),
     path("reminders/", include("reminders.urls")),
+    path("me/", include("selfservice.urls")),
     path("", include("workspace.urls")),
     path("", include("dashboard.urls")),
 ]

@@ -11,7 +11,6 @@ urlpatterns = [
     path("overdue/export.xlsx", views.overdue_export, {"fmt": "xlsx"}, name="overdue_xlsx"),
     path("matrix/", views.matrix, name="matrix"),
     path("colleagues/<str:employee_number>/", views.colleague, name="colleague"),
-    path("me/", views.me, name="me"),
     path("kpi/", views.kpi, name="kpi"),
     path("kpi/export.xlsx", views.kpi_export, name="kpi_export"),
     path("kpi/pack.pdf", views.kpi_pack, name="kpi_pack"),

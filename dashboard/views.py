@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.text import slugify
@@ -92,9 +92,8 @@ def home(request):
     """The dashboard for those who see figures; everyone else goes to the page that is theirs."""
     user = request.user
     if not sees_figures(user):
-        mine = Colleague.objects.filter(user=user).values_list("employee_number", flat=True).first()
-        if mine:
-            return redirect("dashboard:colleague", mine)
+        if Colleague.objects.filter(user=user).exists():
+            return redirect("me:home")
         if sees_kpi(user):
             return redirect("dashboard:kpi")
         return render(request, "dashboard/nothing.html")
@@ -245,16 +244,6 @@ def matrix(request):
             **_day_context(day, today),
         },
     )
-
-
-@require_GET
-@login_required
-def me(request):
-    """The signed-in user's own colleague page (404 when their account has no colleague record)."""
-    mine = Colleague.objects.filter(user=request.user).values_list("employee_number", flat=True).first()
-    if mine is None:
-        raise Http404("Your account is not linked to a colleague record.")
-    return redirect("dashboard:colleague", mine)
 
 
 @require_GET

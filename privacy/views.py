@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -25,14 +26,21 @@ def subject_access(request, employee_number: str, fmt: str = "html"):
     """Everything held on one colleague, as a readable page or JSON (UK GDPR article 15)."""
     _require_hr(request.user)
     colleague = get_object_or_404(colleagues_for(request.user), employee_number=employee_number)
+    return subject_access_response(
+        request,
+        colleague,
+        fmt,
+        description=f"Subject access export for {colleague.employee_number}",
+        json_url=reverse("privacy:subject_access_json", args=[colleague.employee_number]),
+    )
+
+
+def subject_access_response(request, colleague, fmt: str, *, description: str, json_url: str):
+    """The export as a page or a JSON download, logged in the export log; HR's and the colleague's own."""
     data = subject_access_data(colleague)
     rows = sum(len(v) for v in data["sections"].values())
     export_record(
-        user=request.user,
-        kind=f"subject-access.{fmt}",
-        rows=rows,
-        subject=colleague,
-        description=f"Subject access export for {colleague.employee_number}",
+        user=request.user, kind=f"subject-access.{fmt}", rows=rows, subject=colleague, description=description
     )
     if fmt == "json":
         response = HttpResponse(
@@ -42,7 +50,9 @@ def subject_access(request, employee_number: str, fmt: str = "html"):
         return response
     sections = [(data["about"][label], label, records) for label, records in data["sections"].items()]
     return render(
-        request, "privacy/subject_access.html", {"colleague": colleague, "data": data, "sections": sections}
+        request,
+        "privacy/subject_access.html",
+        {"colleague": colleague, "data": data, "sections": sections, "json_url": json_url},
     )
 
 

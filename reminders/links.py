@@ -30,3 +30,16 @@ def colleague_url_maker() -> Callable[[str], str]:
 
 def colleague_url(employee_number: str) -> str:
     return colleague_url_maker()(employee_number)
+
+
+# The colleague's own page (selfservice app): where they book a session or ask HR, signed in as themselves.
+OWN_PAGE_URL_NAME = "me:home"
+
+
+def own_page_url(requirement: str = "") -> str:
+    """The signed-in colleague's /me/ page, at one requirement's actions when given."""
+    try:
+        path = reverse(OWN_PAGE_URL_NAME)
+    except NoReverseMatch:
+        path = "/me/"
+    return absolute(path) + (f"#req-{quote(requirement, safe='')}" if requirement else "")

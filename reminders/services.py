@@ -37,7 +37,7 @@ from core.mail import send_templated_mail
 from people.models import Colleague
 
 from . import selectors
-from .links import absolute, colleague_url, colleague_url_maker
+from .links import absolute, colleague_url_maker, own_page_url
 from .models import ManagerDigest, Reminder, ReminderStage
 from .rules import DIGEST_HORIZON_DAYS, digest_lines, reminders_due, week_starting
 
@@ -121,6 +121,7 @@ def _colleague_context(colleague: dict, row, rules: dict, claimed: list, day: dt
             "days_overdue": item.days_overdue,
             "overdue": item.stage == ReminderStage.OVERDUE,
             "stage": item.stage,
+            "url": own_page_url(item.requirement),
         }
         for item, _ in claimed
     ]
@@ -129,7 +130,8 @@ def _colleague_context(colleague: dict, row, rules: dict, claimed: list, day: dt
         "items": items,
         "any_overdue": any(i["overdue"] for i in items),
         "first_due": min(i["due_date"] for i in items),
-        "colleague_url": colleague_url(row.facts.employee_number),
+        # Their own page, not the colleague page: the one where they can book a session or ask HR.
+        "my_url": own_page_url(),
         "day": day,
     }
 

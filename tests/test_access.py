@@ -98,6 +98,8 @@ NOT_FOUND = answers(404, anonymous=404)
 NORTH_OFFICER = answers(404, hr=200, north=200, auditor=200, colleague=200)
 SOUTH_OFFICER = answers(404, hr=200, south=200, auditor=200)
 API_SIGNED_IN = answers(200, anonymous=401)
+# /me/: whoever has a colleague record (the managers N0 and S0, the colleague N1).
+OWN_RECORD = answers(403, north=200, south=200, colleague=200)
 
 
 @dataclass
@@ -494,6 +496,41 @@ ROWS = [
         "workspace:evidence_download", SOUTH_OFFICER, kwargs=lambda w: {"pk": w.evidence["S1"].pk}, label="S1"
     ),
     Row("workspace:evidence_download", answers(404), kwargs={"pk": 999999}, label="unknown"),
+    # ---------------------------------------------------------------- /me/: a colleague's own page
+    # Whoever has a colleague record, for that record only; an account without one is told so (403).
+    Row("me:home", OWN_RECORD),
+    # Booking oneself: done or refused with a message, back to /me/ either way (N1 holds a place already).
+    Row(
+        "me:book",
+        answers(403, north=302, south=302, colleague=302),
+        kwargs=lambda w: {"pk": w.upcoming.pk},
+        method="post",
+    ),
+    Row(
+        "me:book",
+        answers(403, north=404, south=404, colleague=404),
+        kwargs={"pk": 999999},
+        method="post",
+        label="unknown",
+    ),
+    # Only one's own booking: another's is a 404 whatever the address says.
+    Row(
+        "me:cancel",
+        answers(403, north=404, south=404, colleague=302),
+        kwargs=lambda w: {"pk": w.booking["N1"].pk},
+        method="post",
+        label="N1's",
+    ),
+    Row(
+        "me:cancel",
+        answers(403, north=404, south=404, colleague=404),
+        kwargs=lambda w: {"pk": w.booking["S1"].pk},
+        method="post",
+        label="S1's",
+    ),
+    # One's own subject access export (logged in the export log, as HR's is).
+    Row("me:record", OWN_RECORD),
+    Row("me:record_json", OWN_RECORD),
     # ---------------------------------------------------------------- the dashboard
     # Those who see no figures are sent to the page that is theirs (own record, or the KPI report).
     Row("dashboard:home", {**FIGURES, "policy": 302, "colleague": 302}),
@@ -505,8 +542,6 @@ ROWS = [
     Row("dashboard:colleague", SOUTH_OFFICER, kwargs={"employee_number": "S1"}),
     # Unknown numbers look exactly like another team's colleague.
     Row("dashboard:colleague", answers(404), kwargs={"employee_number": "NOBODY"}),
-    # Everyone's own page; nobody's for an account without a colleague record.
-    Row("dashboard:me", answers(404, north=302, south=302, colleague=302)),
     # The KPI report names nobody: the policy owner presents it for the whole organisation.
     Row("dashboard:kpi", {**FIGURES, "policy": 200}),
     Row("dashboard:kpi_export", {**FIGURES, "policy": 200}),
@@ -818,7 +853,13 @@ PROVIDER = "provider"  # a redirect to the provider (its sign-out)
 # Where the answers differ from the password pass, and why.
 SSO_ANSWERS = {
     # Everyone signed in through the provider has a colleague record, so a page of their own.
-    ("dashboard:me", "get"): answers(302),
+    ("me:home", "get", ""): answers(200),
+    ("me:record", "get", ""): answers(200),
+    ("me:record_json", "get", ""): answers(200),
+    ("me:book", "post", ""): answers(302),
+    ("me:book", "post", "unknown"): answers(404),
+    ("me:cancel", "post", "N1's"): answers(404, colleague=302),
+    ("me:cancel", "post", "S1's"): answers(404),
     # Signing out also signs out at the provider (RP-initiated logout).
     ("logout", "post"): answers(PROVIDER),
     # Single sign-on is set up: off to the provider, with state, nonce and PKCE challenge.

@@ -31,6 +31,8 @@ MAY_IMPORT = {
     "dashboard": ENGINE | FEATURES | {"accounts"},
     "workspace": ENGINE | FEATURES | {"accounts"},
     "demo": ENGINE | FEATURES | {"accounts", "api", "dashboard", "workspace"},
+    # /me/ shows the colleague page's record (dashboard) with the requests (workspace) beside it.
+    "selfservice": ENGINE | FEATURES | {"dashboard", "workspace"},
 }
 TOP_FLOOR = ("admin.py", "management", "migrations")
 

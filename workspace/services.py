@@ -394,5 +394,10 @@ def request_decided_notify(*, request_id: int) -> None:
     send_templated_mail(
         to=[request.requested_by.email],
         template="workspace/email/request_decided",
-        context={"request": request, "decided_by": _user_name(request.decided_by)},
+        context={
+            "request": request,
+            "decided_by": _user_name(request.decided_by),
+            # About the requester's own record: their /me/ page shows what it changed and what is next.
+            "own": request.colleague is not None and request.colleague.user_id == request.requested_by_id,
+        },
     )

@@ -239,6 +239,10 @@ def request_new_view(request, kind):
             form.initial["requirement"] = (
                 Requirement.objects.filter(code=wanted).values_list("pk", flat=True).first()
             )
+        # From /me/ (?course=SHUK-HATE): a course that counts for the requirement the link was under.
+        course = request.GET.get("course", "")
+        if course and "course" in form.fields:
+            form.initial["course"] = Course.objects.filter(code=course).values_list("pk", flat=True).first()
     status = 200
     if request.method == "POST":
         if form.is_valid():

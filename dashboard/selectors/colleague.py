@@ -92,9 +92,14 @@ def _fmt(value) -> str:
     return str(value)
 
 
-def colleague_record(colleague: Colleague, day: dt.date) -> ColleagueRecord:
-    """The colleague's standing on `day` and their full record (about 20 queries, however long it is)."""
-    catalogue = catalogue_load()
+def colleague_record(
+    colleague: Colleague, day: dt.date, catalogue: engine.Catalogue | None = None
+) -> ColleagueRecord:
+    """The colleague's standing on `day` and their full record (about 20 queries, however long it is).
+
+    A page that reads the catalogue itself (/me/) passes it in rather than load it twice.
+    """
+    catalogue = catalogue or catalogue_load()
     window = warning_days()
     facts = colleague_facts(Colleague.objects.filter(pk=colleague.pk))[colleague.pk]
     courses = dict(Course.objects.values_list("code", "title"))

@@ -26,7 +26,7 @@ def sign_in_with_work_account(page, login: str, next_url: str = "/") -> None:
 def test_an_officer_signs_in_sees_their_own_record_and_signs_out_everywhere(page, browser_sso, org):
     browser_sso.person("omar", email="omar.officer@example.org")
     sign_in_with_work_account(page, "omar", "/me/")
-    expect(page).to_have_url(f"{page.base_url}/colleagues/O1/")
+    expect(page).to_have_url(f"{page.base_url}/me/")
     expect(page.get_by_role("heading", level=1)).to_contain_text(org["O"].last_name)
     screenshot(page, "sso-officer")
     page.get_by_role("button", name="Sign out").click()

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 def test_other_answers_go_to_the_right_place(org, client):
     client_for(client, org.users["colleague"])
-    assert client.get("/")["Location"] == "/colleagues/N1/"
+    assert client.get("/")["Location"] == "/me/"
     client.logout()
     client_for(client, org.users["policy"])
     assert client.get("/")["Location"] == "/kpi/"

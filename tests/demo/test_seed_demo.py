@@ -69,7 +69,8 @@ def test_the_officer_login_opens_their_own_page(demo, client):
     assert officer.role_assignments.latest("started_on").role.code == "NHO"
     client.force_login(officer.user)
     response = client.get("/me/")
-    assert (response.status_code, response["Location"]) == (302, "/colleagues/D1001/")
+    assert (response.status_code, response.context["page"].record.colleague) == (200, officer)
+    assert client.get("/")["Location"] == "/me/"
     assert client.get("/colleagues/D1001/").status_code == 200
     assert client.get("/colleagues/D1002/").status_code == 404
 

@@ -67,19 +67,25 @@ def test_reminders_each_stage_once_walking_day_by_day(reference, settings, run_d
     assert {tuple(m.to) for m in mail.outbox} == {(colleague.email,)}
 
 
-def test_reminder_email_has_text_and_html_with_a_link_to_the_colleague_page(reference, settings, run_daily):
+def test_reminder_email_has_text_and_html_with_links_to_the_colleagues_own_page(
+    reference, settings, run_daily
+):
     settings.SITE_URL = "https://training.example.org/"
     officer_due_on(DUE, employee_number="E502", first_name="Grace")
     [message] = run_daily(DUE - dt.timedelta(days=7))
     html = message.alternatives[0][0]
-    link = "https://training.example.org/colleagues/E502/"
+    link = "https://training.example.org/me/"
     assert message.body.splitlines()[0] == "Dear Grace,"
     assert (
         "- HATE-REFRESHER, Hate crime refresher every two years: due by 15 June 2026, in 7 days"
         in message.body
     )
-    assert f"Your training record: {link}" in message.body
-    assert f'<a href="{link}">See your training record</a>' in html
+    assert f"Book a session or ask HR (sign in as yourself): {link}" in message.body
+    assert f'<a href="{link}">Book a session or ask HR</a>' in html
+    assert (
+        f'<a href="{link}#req-HATE-REFRESHER">HATE-REFRESHER, Hate crime refresher every two years</a>'
+        in html
+    )
     assert "<td>15 June 2026</td>" in html
 
 

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.exceptions import ValidationError
 
@@ -197,6 +198,8 @@ def test_the_requester_is_told_by_email(org, hr2, django_capture_on_commit_callb
     assert (sent.to, sent.subject) == (["amira@example.org"], "Your training to verify request was rejected")
     assert "The certificate is for someone else." in sent.body
     assert f"/requests/{request.pk}/" in sent.body
+    # About her own record: the email links to her own page too.
+    assert f"Your training: {settings.SITE_URL.rstrip('/')}/me/" in sent.body
 
 
 def test_rejecting_needs_a_comment(org, hr2):
