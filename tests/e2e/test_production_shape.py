@@ -412,7 +412,7 @@ def test_beat_runs_the_reminders_and_the_worker_emails_rita_once_though_two_beat
     assert message["Subject"] == f"Reminder: your hate-crime training is due by {due.day} {due:%B %Y}"
     assert message["From"] == "training-compliance@example.org"
     text = message.get_body(preferencelist=("plain",)).get_content()
-    assert f"{stack.base}/colleagues/R00001/" in text
+    assert f"{stack.base}/me/" in text  # the email links to her own page
     assert message.get_body(preferencelist=("html",)) is not None
 
 
@@ -436,7 +436,7 @@ def test_rita_signs_in_with_her_work_account_and_someone_unknown_is_sent_to_hr(s
     back = stack.provider.authorize(start.headers["Location"], "rita")
     assert back.startswith(f"{stack.base}/accounts/sso/callback/?")
     own = web.get(back, timeout=10)
-    assert own.url == f"{stack.base}/colleagues/R00001/", own.text[-1500:]
+    assert own.url == f"{stack.base}/me/", own.text[-1500:]
     assert "Reid" in own.text
     # Signing out ends the provider's session too.
     out = web.post(
