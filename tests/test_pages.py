@@ -149,6 +149,17 @@ STICKING_OUT = """() => {
 }"""
 
 
+def open_every_operation(page) -> None:
+    """Swagger UI draws the operations once the schema loads; open each, as a reader would."""
+    page.wait_for_selector(".swagger-ui .opblock")
+    summaries = page.locator(".opblock-summary-control")
+    for i in range(summaries.count()):
+        summaries.nth(i).click()
+    page.wait_for_function(
+        "n => document.querySelectorAll('.opblock-body').length === n", arg=summaries.count()
+    )
+
+
 def axe_violations(page, axe_source: str) -> list[str]:
     if not page.evaluate("typeof window.axe === 'object'"):
         page.evaluate(axe_source)
@@ -200,7 +211,7 @@ def test_every_page_fits_a_phone_and_passes_axe(
                 page.goto(path)
                 page.wait_for_load_state("load")
                 if where == "api-docs":
-                    page.wait_for_selector(".swagger-ui .opblock")  # drawn by script after the schema loads
+                    open_every_operation(page)
                 scroll_width, inner_width = page.evaluate(
                     "[document.documentElement.scrollWidth, window.innerWidth]"
                 )
