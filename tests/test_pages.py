@@ -76,6 +76,7 @@ NOT_PAGES = {
     "dashboard:kpi_export": "XLSX download",
     "dashboard:summary_rebuild": "POST only: redirects",
     "dashboard:me": "redirects to the colleague's own page",
+    "workspace:request_decide": "POST only: records the decision and redirects",
 }
 
 
