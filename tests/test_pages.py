@@ -77,6 +77,7 @@ NOT_PAGES = {
     "dashboard:summary_rebuild": "POST only: redirects",
     "dashboard:me": "redirects to the colleague's own page",
     "workspace:request_decide": "POST only: records the decision and redirects",
+    "dashboard:act_book": "POST only: books and redirects",
 }
 
 
