@@ -78,6 +78,8 @@ NOT_PAGES = {
     "dashboard:me": "redirects to the colleague's own page",
     "workspace:request_decide": "POST only: records the decision and redirects",
     "dashboard:act_book": "POST only: books and redirects",
+    "me:book": "POST only: books a place and redirects",
+    "me:cancel": "POST only: cancels a booking and redirects",
 }
 
 
