@@ -75,7 +75,6 @@ NOT_PAGES = {
     "dashboard:overdue_xlsx": "XLSX download",
     "dashboard:kpi_export": "XLSX download",
     "dashboard:summary_rebuild": "POST only: redirects",
-    "dashboard:me": "redirects to the colleague's own page",
     "workspace:request_decide": "POST only: records the decision and redirects",
     "dashboard:act_book": "POST only: books and redirects",
     "me:book": "POST only: books a place and redirects",
