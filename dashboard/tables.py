@@ -47,9 +47,11 @@ class OverdueTable(tables.Table):
         attrs = {"class": "list"}
         empty_text = "Nobody matches these filters."
 
-    def __init__(self, data, *, day: dt.date, today: dt.date, **kwargs):
+    def __init__(self, data, *, day: dt.date, today: dt.date, names=None, **kwargs):
         super().__init__(data, **kwargs)
         self.day, self.today = day, today
+        # selectors.overdue.code_names(): roles and requirements in words, the code as a hint.
+        self.names = names or {"role": {}, "requirement": {}}
 
     def order_due_date(self, queryset, is_descending):
         # Python sorts a missing date (a one-off qualification held) first; so does the SQL.
@@ -79,12 +81,18 @@ class OverdueTable(tables.Table):
             ),
             escape(r["employee_number"]),
             escape(r["team_name"] or "No team"),
-            escape(r["role_code"]),
-            escape(r["requirement_code"]),
+            self._named("role", r["role_code"]),
+            self._named("requirement", r["requirement_code"]),
             status_badge(r["status"]),
             date_format(r["due_date"], "j M Y") if r["due_date"] else "\N{EN DASH}",
             self._when(r["due_date"]),
         )
+
+    def _named(self, kind: str, code: str) -> str:
+        name = self.names[kind].get(code)
+        if not name:
+            return escape(code)
+        return format_html('{} <span class="muted">{}</span>', name, code)
 
     def _when(self, due: dt.date | None) -> str:
         if due is None:

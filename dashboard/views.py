@@ -39,7 +39,15 @@ from .selectors.dashboard import dashboard_figures, dashboard_trends
 from .selectors.in_hand import matrix_hands
 from .selectors.kpi import Quarter, quarterly_kpi, recent_quarters
 from .selectors.matrix import training_matrix
-from .selectors.overdue import EXPORT_HEADER, export_values, overdue_rows, summary_base
+from .selectors.overdue import (
+    EXPORT_HEADER,
+    XLSX_HEADER,
+    code_names,
+    export_values,
+    overdue_rows,
+    summary_base,
+    xlsx_values,
+)
 from .selectors.people_named import cards_people
 from .selectors.summary import latest_run
 from .tables import OverdueTable
@@ -165,7 +173,7 @@ def overdue(request):
     day, run, waiting = _answer_day(asof, today)
     rows, run = overdue_rows(scope, day, filters, run=run)
     acts = acts_for_colleagues(request.user)
-    table = ActionOverdueTable(rows, day=day, today=today, acts=acts)
+    table = ActionOverdueTable(rows, day=day, today=today, acts=acts, names=code_names())
     RequestConfig(request, paginate={"per_page": ROWS_PER_PAGE}).configure(table)
     query = request.GET.copy()
     query.pop("page", None)
@@ -213,10 +221,11 @@ def overdue_export(request, fmt):
     )
     if not isinstance(ordered, list):
         ordered = ordered.iterator(chunk_size=5000)
-    values = (export_values(row) for row in ordered)
     if fmt == "csv":
-        return csv_response(f"{name}.csv", EXPORT_HEADER, values)
-    return xlsx_response(f"{name}.xlsx", [(title[:31], EXPORT_HEADER, values)])
+        return csv_response(f"{name}.csv", EXPORT_HEADER, (export_values(row) for row in ordered))
+    names = code_names()
+    values = (xlsx_values(row, names) for row in ordered)
+    return xlsx_response(f"{name}.xlsx", [(title[:31], XLSX_HEADER, values)])
 
 
 @require_GET

@@ -75,6 +75,7 @@ class Candidate:
     requirement: str
     status: str
     due_date: dt.date | None
+    requirement_name: str = ""
 
     @property
     def status_label(self) -> str:
@@ -147,6 +148,7 @@ def session_candidates(
                 requirement=need.code,
                 status=need.status,
                 due_date=need.due_date,
+                requirement_name=rules[need.code].name,
             )
         )
     found.sort(

@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from compliance.models import Requirement
 from core.text import one_line
 from people.access import colleagues_for
 
@@ -64,12 +65,16 @@ def review_create_view(request, colleague_pk):
     else:
         form, actions = ReviewForm.blank(), ActionFormSet(prefix="actions")
     today = timezone.localdate()
+    standing = colleague_standing(colleague, today)
+    names = dict(Requirement.objects.values_list("code", "name"))
     return render(
         request,
         "reviews/review_form.html",
         {
             "colleague": colleague,
-            "standing": colleague_standing(colleague, today),
+            "standing": standing,
+            # Requirements in words on the page, the code beside each (one query).
+            "standing_rows": [(s, names.get(s.code, "")) for s in standing.statuses] if standing else [],
             "today": today,
             "form": form,
             "actions": actions,

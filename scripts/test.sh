@@ -13,9 +13,14 @@ fi
 if ! .venv/bin/python -c "import weasyprint" >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 >/dev/null
 fi
+if ! command -v npm >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+fi
 # The sign-in tests run a real OpenID Provider (the npm package oidc-provider, pinned in
 # tests/oidc/package-lock.json): install it where they look for it.
 npm ci --prefix tests/oidc --no-audit --no-fund --loglevel=error
+# axe-core, which the browser tests inject into every page (pinned in tests/package-lock.json).
+npm ci --prefix tests --no-audit --no-fund --loglevel=error
 # Two test processes (pytest-xdist; each has its own test database and Celery queue):
 # the suite takes about 6 minutes on 2 cores instead of 12. TEST_PROCESSES=0 runs in one.
 exec .venv/bin/python -m pytest -n "${TEST_PROCESSES:-2}" "$@"

@@ -75,10 +75,12 @@ REASON_TEXT = {
 }
 
 
-def _reason_text(reason: engine.ReasonEntry) -> str:
+def _reason_text(reason: engine.ReasonEntry, names: dict[str, str]) -> str:
     text = REASON_TEXT.get(reason.code, reason.code)
     if reason.requirement:
-        text = f"{reason.requirement}: {text}"
+        # The requirement in words, its code as the hint (as in every list).
+        name = names.get(reason.requirement)
+        text = f"{name} ({reason.requirement}): {text}" if name else f"{reason.requirement}: {text}"
     if reason.due_date:
         text += f" (due {date_format(reason.due_date, 'j M Y')})"
     return text
@@ -138,7 +140,7 @@ def colleague_record(
                 rule.code,
                 case_names.get(rule.code, rule.code),
                 answer,
-                [_reason_text(r) for r in answer.reasons],
+                [_reason_text(r, names) for r in answer.reasons],
                 forecasts.get(rule.code),
             )
         )

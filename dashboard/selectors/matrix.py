@@ -16,7 +16,7 @@ from compliance import engine
 from compliance.enums import Status
 from compliance.queries import active_on
 from compliance.selectors import catalogue_load, compliance_on
-from people.models import Colleague
+from people.models import Colleague, Role
 
 PER_PAGE = 50
 
@@ -35,6 +35,7 @@ class MatrixRow:
     name: str
     team: str
     role: str | None
+    role_name: str
     cells: list[Cell]
     colleague_id: int = 0
 
@@ -65,7 +66,7 @@ def cell_for(status: engine.RequirementStatus) -> Cell:
 
 
 def training_matrix(colleagues: QuerySet, day: dt.date, page_number) -> Matrix:
-    """16 queries: 2 to page the colleagues, 13 for the engine on that page, 1 for their names."""
+    """17 queries: 2 to page the colleagues, 13 for the engine on that page, 1 for their names, 1 for roles'."""
     ordered = colleagues.filter(active_on(day)).order_by(
         "team__name", "last_name", "first_name", "employee_number"
     )
@@ -82,6 +83,7 @@ def training_matrix(colleagues: QuerySet, day: dt.date, page_number) -> Matrix:
             "pk", "first_name", "last_name"
         )
     }
+    role_names = dict(Role.objects.values_list("code", "name"))
     rows = []
     for pk in ids:
         c = found.get(pk)
@@ -94,6 +96,7 @@ def training_matrix(colleagues: QuerySet, day: dt.date, page_number) -> Matrix:
                 name=names[pk],
                 team=c.facts.team,
                 role=c.role,
+                role_name=role_names.get(c.role, "") if c.role else "",
                 cells=[
                     cell_for(by_code[code]) if code in by_code else NOT_REQUIRED for code, _ in requirements
                 ],

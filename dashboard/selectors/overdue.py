@@ -11,7 +11,9 @@ import datetime as dt
 
 from django.db.models import QuerySet
 
+from compliance.models import Requirement
 from compliance.reports import REPORT_FIELDS
+from people.models import Role
 
 from ..access import Scope
 from ..models import StatusSummary, SummaryRun
@@ -32,6 +34,19 @@ ROW_FIELDS = (
 )
 # The columns of the compliance report (docs/interfaces.md §2), so an export reads like the report.
 EXPORT_HEADER = REPORT_FIELDS
+# The workbook is for people: headings and statuses in words, each code beside its name.
+XLSX_HEADER = (
+    "Employee number",
+    "Name",
+    "Team",
+    "Role",
+    "Role code",
+    "Requirement",
+    "Requirement code",
+    "Status",
+    "Due date",
+    "Valid until",
+)
 
 
 def summary_rows(filtered: QuerySet) -> QuerySet:
@@ -97,3 +112,28 @@ def overdue_rows(
     if team is not None:
         colleagues = colleagues.filter(team=team)
     return [row for row in live_rows(colleagues, day) if filters.matches(row)], None
+
+
+def code_names() -> dict[str, dict[str, str]]:
+    """The name of each role and requirement code (two queries), for a list that stores the codes."""
+    return {
+        "role": dict(Role.objects.values_list("code", "name")),
+        "requirement": dict(Requirement.objects.values_list("code", "name")),
+    }
+
+
+def xlsx_values(row: dict, names: dict[str, dict[str, str]]) -> tuple:
+    """A row of the workbook: XLSX_HEADER's columns (the status stays a code; the writer words it)."""
+    role, requirement = row["role_code"], row["requirement_code"]
+    return (
+        row["employee_number"],
+        f"{row['first_name']} {row['last_name']}".strip(),
+        row["team_name"],
+        names["role"].get(role, role),
+        role,
+        names["requirement"].get(requirement, requirement),
+        requirement,
+        row["status"],
+        row["due_date"],
+        row["valid_until"],
+    )

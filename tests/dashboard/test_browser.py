@@ -61,7 +61,7 @@ def test_a_manager_checks_their_team(page, organisation):
     page.get_by_role("link", name="Amira Ahmed").click()
     page.wait_for_url("**/colleagues/N1/")
     assert page.get_by_role("heading", level=1).inner_text() == "Amira Ahmed N1"
-    assert "HATE-REFRESHER: overdue (due 1 Mar 2026)" in page.content()
+    assert "Hate crime refresher every two years (HATE-REFRESHER): overdue (due 1 Mar 2026)" in page.content()
     screenshot(page, "colleague-page")
 
     refused = page.goto("/colleagues/S1/")

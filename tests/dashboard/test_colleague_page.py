@@ -39,7 +39,11 @@ def test_requirements_with_status_due_date_and_what_satisfied_them(hr):
 def test_eligibility_for_each_case_type_with_reasons_and_forecast(hr):
     n1 = hr.get("/colleagues/N1/").context["record"].eligibility
     assert [(e.case_type, e.answer.eligible, e.reasons) for e in n1] == [
-        ("hate_crime", False, ["HATE-REFRESHER: overdue (due 1 Mar 2026)"])
+        (
+            "hate_crime",
+            False,
+            ["Hate crime refresher every two years (HATE-REFRESHER): overdue (due 1 Mar 2026)"],
+        )
     ]
     n3 = hr.get("/colleagues/N3/").context["record"].eligibility[0]
     assert (n3.answer.eligible, n3.answer.eligible_until, n3.forecast.later) == (

@@ -181,37 +181,74 @@ def test_csv_export_has_every_row_with_the_filters_and_order(hr, org, source):
     assert len(everyone) == 1 + 4 + 60  # header, the four of the list, two overdue rows per new officer
 
 
-def test_xlsx_export_matches_the_csv(hr, org, source):
+def test_xlsx_export_has_the_csvs_rows_in_words(hr, org, source):
     response = hr.get("/overdue/export.xlsx", {"status": "any", "team": org.south.pk})
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     sheet = load_workbook(io.BytesIO(response.content)).active
     values = [[c.value for c in row] for row in sheet.iter_rows()]
     assert sheet.title == "Every requirement"
     assert values[0] == [
-        "employee_number",
-        "name",
-        "team",
-        "role",
-        "requirement",
-        "status",
-        "due_date",
-        "valid_until",
+        "Employee number",
+        "Name",
+        "Team",
+        "Role",
+        "Role code",
+        "Requirement",
+        "Requirement code",
+        "Status",
+        "Due date",
+        "Valid until",
     ]
+    nho = "Neighbourhood Housing Officer"
+    btec = "BTEC level 2 in Community Safety Casework (or equivalent)"
+    refresher = "Hate crime refresher every two years"
     assert values[1:] == [
-        ["S1", "Ella Evans", "South", "NHO", "BTEC-L2", "compliant", None, None],
-        ["S2", "Femi Fraser", "South", "NHO", "BTEC-L2", "overdue", dt.datetime(2025, 1, 1), None],
-        ["S2", "Femi Fraser", "South", "NHO", "HATE-REFRESHER", "overdue", dt.datetime(2025, 1, 1), None],
+        ["S1", "Ella Evans", "South", nho, "NHO", btec, "BTEC-L2", "Compliant", None, None],
+        ["S2", "Femi Fraser", "South", nho, "NHO", btec, "BTEC-L2", "Overdue", dt.datetime(2025, 1, 1), None],
+        [
+            "S2",
+            "Femi Fraser",
+            "South",
+            nho,
+            "NHO",
+            refresher,
+            "HATE-REFRESHER",
+            "Overdue",
+            dt.datetime(2025, 1, 1),
+            None,
+        ],
         [
             "S1",
             "Ella Evans",
             "South",
+            nho,
             "NHO",
+            refresher,
             "HATE-REFRESHER",
-            "compliant",
+            "Compliant",
             dt.datetime(2027, 5, 1),
             dt.datetime(2027, 5, 1),
         ],
     ]
+
+
+def test_xlsx_export_is_laid_out_for_people(hr, org):
+    sheet = load_workbook(io.BytesIO(hr.get("/overdue/export.xlsx", {"status": "any"}).content)).active
+    rows = sheet.max_row
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == f"A1:J{rows}"
+    assert [c.font.b for c in sheet[1]] == [True] * 10
+    widths = {letter: sheet.column_dimensions[letter].width for letter in "ABFHI"}
+    # Each as wide as its longest value (+2) or heading (+4, the filter button), at most 60.
+    assert widths == {"A": 19, "B": 14, "F": 60, "H": 11, "I": 13}
+    statuses = {c.value: (c.font.color.rgb, c.fill.fgColor.rgb) for c in sheet["H"][1:]}
+    assert statuses == {
+        "Overdue": ("00B3261E", "00FDE7E6"),
+        "Due soon": ("008A5A00", "00FFF3D6"),
+        "Pending": ("003C5A99", "00E6ECF8"),
+        "Compliant": ("001E6B34", "00E3F2E7"),
+    }
+    assert {c.number_format for c in sheet["I"][1:] if c.value} == {"d mmm yyyy"}
 
 
 FORMULAS = ('=HYPERLINK("http://evil","x")', "+1+1", "-2+3", "@SUM(A1)", "=cmd|' /C calc'!A0")

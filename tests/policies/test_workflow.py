@@ -284,7 +284,7 @@ def test_policy_owner_runs_an_early_review_through_the_pages(owner_client, hhp):
     ]
     detail = owner_client.get(reverse("policies:detail", args=["hate-harassment"])).content.decode()
     assert "Joint training with the DA team added to 6.0." in detail
-    assert "12/04/2030" in detail
+    assert "12 Apr 2030" in detail
 
 
 @time_machine.travel(NOW)
