@@ -112,7 +112,9 @@ def copy_text(rows) -> str:
     return "".join(["\t".join([text[type(v)](v) for v in row]) + "\n" for row in rows])
 
 
-def copy_rows(table: str, columns: Sequence[str], rows: Sequence[tuple], using: str = DEFAULT_DB_ALIAS) -> None:
+def copy_rows(
+    table: str, columns: Sequence[str], rows: Sequence[tuple], using: str = DEFAULT_DB_ALIAS
+) -> None:
     """COPY rows into a table (PostgreSQL): several times faster than INSERT for tens of thousands.
 
     Logged in Django's query log like any statement, so query counts see it.
