@@ -15,7 +15,12 @@ from .tables import OverdueTable
 
 
 class ActionOverdueTable(OverdueTable):
-    pick = tables.Column(verbose_name="Select", orderable=False, empty_values=())
+    pick = tables.Column(
+        verbose_name="Select",
+        orderable=False,
+        empty_values=(),
+        attrs={"th": {"class": "pick"}, "td": {"class": "pick"}},
+    )
     in_hand = tables.Column(verbose_name="In hand", orderable=False, empty_values=())
 
     class Meta(OverdueTable.Meta):
