@@ -262,7 +262,7 @@ def test_the_colleague_page_links_the_certificate_and_says_it_awaits_a_check(org
     page = client.get("/colleagues/N1/").content.decode()
     assert f'<a href="/evidence/{evidence.pk}/">council.pdf</a>' in page
     assert "(evidence awaiting HR's check: not counted yet)" in page
-    assert "HATE-REFRESHER: overdue" in page
+    assert "(HATE-REFRESHER): overdue" in page
 
 
 def test_a_manager_asks_from_the_colleague_page_with_the_colleague_filled_in(org, client):
