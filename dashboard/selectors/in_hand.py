@@ -73,7 +73,8 @@ def satisfying_courses(codes, today: dt.date) -> list[tuple[str, int, int]]:
     equivalent = Equivalence.objects.filter(
         satisfies__requirements__code__in=codes, approved_on__lte=today
     ).values_list("satisfies__requirements__code", "satisfies__requirements__id", "course_id")
-    return list(direct.union(equivalent))
+    # No ORDER BY inside the parts (the models' default ordering): SQLite refuses it in a UNION.
+    return list(direct.order_by().union(equivalent.order_by()))
 
 
 def _pending_requests(colleague_ids, requirement_ids: dict, satisfies: dict) -> tuple[set, set]:
