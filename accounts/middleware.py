@@ -4,13 +4,12 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
+from .oidc import MFA_SESSION_KEY
 from .policy import requires_two_factor
 
 # Pages an HR or admin user may open before the second factor: the second factor itself,
 # signing out, and what the login and health checks need.
 ALLOWED_PREFIXES = ("/accounts/two-factor/", "/accounts/logout/", "/static/", "/healthz", "/readyz")
-# Set at a provider sign-in whose ID token said a second factor was used (accounts.oidc).
-MFA_SESSION_KEY = "sso_mfa"
 
 
 class TwoFactorRequiredMiddleware:

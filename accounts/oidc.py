@@ -34,7 +34,6 @@ from django.views.generic import View
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
-from .middleware import MFA_SESSION_KEY
 from .services import account_sign_in
 from .sso import Refusal, SignInRefused, used_mfa
 
@@ -43,6 +42,7 @@ log = logging.getLogger("accounts.sign_in")
 # Session keys: the sign-in came through the provider (and MFA_SESSION_KEY: it said it used a
 # second factor); the ID token, kept as the hint for the provider's sign-out.
 SSO_SESSION_KEY = "sso"
+MFA_SESSION_KEY = "sso_mfa"
 ID_TOKEN_SESSION_KEY = "oidc_id_token"  # noqa: S105 - a session key, not a secret
 
 # Discovery documents by issuer, with the time they were fetched: a provider's endpoints
