@@ -176,6 +176,23 @@ def test_every_eligibility_figure_on_the_dashboard_links_to_its_officers(org, cl
     assert {url: n for url, (n, _) in opened.items()} == {url: f for url, (_, f) in opened.items()}
 
 
+def test_while_todays_figures_are_worked_out_the_links_open_the_latest_figures_lists(org, client):
+    """Just after midnight the dashboard shows the latest run's figures: so does each list it links to."""
+    summary_rebuild(day=TODAY - dt.timedelta(days=1))
+    changes_drain()
+    client_for(client, org.users["hr"])
+    page = client.get("/").content.decode()
+    links = re.findall(r'<a href="(/officers/\?[^"]+)">(?:of )?(\d+)(?: under supervision)?</a>', page)
+    # Each case type: 3 on its card (N2 is under supervision for both), 6 a line for North, South, All teams.
+    assert len(links) == 2 * (3 + 6 * 3)
+    opened = {}
+    for href, figure in links:
+        response = client.get(html.unescape(href))
+        assert (response.context["waiting"], response.context["day"]) == (True, TODAY - dt.timedelta(days=1))
+        opened[href] = (response.context["listed"].page.paginator.count, int(figure))
+    assert {url: n for url, (n, _) in opened.items()} == {url: f for url, (_, f) in opened.items()}
+
+
 def test_a_team_without_a_name_has_figures_but_no_link(org, client):
     ColleagueFactory(employee_number="X1", team=None, role="NHO", start_date=D("2020-01-01"))
     summary_now()
