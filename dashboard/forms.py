@@ -6,7 +6,10 @@ from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
+from compliance.models import CaseType
 from people.models import Team
+
+from .selectors.eligibility import ALL_OFFICERS, OFFICER_FIGURES
 
 DATE_INPUTS = ["%Y-%m-%d", "%d/%m/%Y"]  # ISO from the date picker, UK day-first typed by hand
 
@@ -87,3 +90,34 @@ class DashboardForm(TeamForm):
         ("compliance", "Lowest compliance first"),
     )
     order = forms.ChoiceField(choices=ORDERS, required=False, label="Order teams by")
+
+
+class OfficersForm(TeamForm):
+    """Which officers to list: those one eligibility figure of the dashboard counts (`show`)."""
+
+    case_type = forms.ChoiceField(label="Case type", required=False, widget=QuickSelect)
+    show = forms.ChoiceField(
+        label="Officers",
+        required=False,
+        choices=[(show, figure.label) for show, figure in OFFICER_FIGURES.items()],
+    )
+
+    def __init__(self, data=None, **kwargs):
+        super().__init__(data, **kwargs)
+        self.case_types = dict(CaseType.objects.order_by("code").values_list("code", "name"))
+        self.fields["case_type"].choices = list(self.case_types.items())
+
+    def clean_case_type(self):
+        # With one case type there is nothing to choose; with several, the link names one.
+        code = self.cleaned_data["case_type"]
+        if not code and len(self.case_types) == 1:
+            return next(iter(self.case_types))
+        if not code:
+            raise forms.ValidationError("Choose a case type.", code="required")
+        return code
+
+    def clean_show(self):
+        return self.cleaned_data["show"] or ALL_OFFICERS
+
+    def case_type_name(self) -> str:
+        return self.case_types[self.cleaned_data["case_type"]]

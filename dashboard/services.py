@@ -23,6 +23,7 @@ from core.db import copy_rows, transaction_lock
 from people.models import Colleague, Role, Team
 
 from .models import ComplianceSnapshot, EligibilitySummary, StatusSummary, SummaryRun, TeamSummary
+from .selectors.eligibility import forecast_fields
 from .selectors.evaluate import Evaluation, evaluate
 from .selectors.summary import team_figures_counted
 
@@ -73,18 +74,15 @@ def _summary_rows(evaluation: Evaluation, colleagues: QuerySet) -> tuple[list[di
                 }
             )
         for f in evaluation.forecasts.get(colleague_id, ()):
-            in_30, in_60, in_90 = f.later
             eligibility.append(
                 {
                     "colleague_id": colleague_id,
                     "case_type_id": case_type_ids[f.case_type],
                     "team_id": team_id,
-                    "eligible": f.eligible,
-                    "supervision_required": f.supervision_required,
                     "eligible_until": f.eligible_until,
-                    "eligible_in_30": in_30,
-                    "eligible_in_60": in_60,
-                    "eligible_in_90": in_90,
+                    # The fields the figures' rule reads (selectors/eligibility.py), read off the
+                    # forecast as a live count reads them.
+                    **forecast_fields(f),
                 }
             )
     return statuses, eligibility

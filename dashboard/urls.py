@@ -10,6 +10,7 @@ urlpatterns = [
     path("overdue/export.csv", views.overdue_export, {"fmt": "csv"}, name="overdue_csv"),
     path("overdue/export.xlsx", views.overdue_export, {"fmt": "xlsx"}, name="overdue_xlsx"),
     path("matrix/", views.matrix, name="matrix"),
+    path("officers/", views.officers, name="officers"),
     path("colleagues/<str:employee_number>/", views.colleague, name="colleague"),
     path("kpi/", views.kpi, name="kpi"),
     path("kpi/export.xlsx", views.kpi_export, name="kpi_export"),

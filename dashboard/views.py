@@ -32,13 +32,15 @@ from .access import (
 from .actions import acts_for_colleagues
 from .exports import csv_response, xlsx_response
 from .filters import OverdueFilter, list_title
-from .forms import AsOfForm, DashboardForm, TeamForm
+from .forms import AsOfForm, DashboardForm, OfficersForm, TeamForm
 from .pack import kpi_trends, pack_build, pack_pdf
 from .selectors.colleague import colleague_record
 from .selectors.dashboard import dashboard_figures, dashboard_trends
+from .selectors.eligibility import officers_title
 from .selectors.in_hand import matrix_hands
 from .selectors.kpi import Quarter, quarterly_kpi, recent_quarters
 from .selectors.matrix import training_matrix
+from .selectors.officers import officers_page
 from .selectors.overdue import (
     EXPORT_HEADER,
     XLSX_HEADER,
@@ -251,6 +253,49 @@ def matrix(request):
             "hands": matrix_hands(result, today),
             "query": query.urlencode(),
             **_day_context(day, today),
+        },
+    )
+
+
+@require_GET
+@figures_required
+def officers(request):
+    """The officers behind one of the dashboard's eligibility figures, by name; the same rule counts them."""
+    scope = scope_for(request.user)
+    form = OfficersForm(request.GET, teams=scope.teams(), everyone=scope.everyone)
+    if not form.is_valid():
+        return bad_request(request, form)
+    today = timezone.localdate()
+    day, run, waiting = _answer_day(form, today)
+    data = form.cleaned_data
+    team = data["team"]
+    listed = officers_page(
+        scope, data["case_type"], data["show"], day, team and team.pk, request.GET.get("page"), run=run
+    )
+    run = listed.run
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "dashboard/officers.html",
+        {
+            "form": form,
+            "listed": listed,
+            "title": officers_title(
+                data["show"],
+                form.case_type_name(),
+                day=None if day == today or waiting else day,
+                team=team and team.name,
+            ),
+            "query": query.urlencode(),
+            **_day_context(
+                day,
+                today,
+                max(filter(None, (run.finished_at, run.last_change_at))) if run else timezone.now(),
+                "summary" if run else "live",
+                waiting,
+                run,
+            ),
         },
     )
 

@@ -538,6 +538,14 @@ ROWS = [
     Row("dashboard:overdue_csv", FIGURES),
     Row("dashboard:overdue_xlsx", FIGURES),
     Row("dashboard:matrix", FIGURES),
+    # The officers behind an eligibility figure; another manager's team is refused (400) as on the dashboard.
+    Row("dashboard:officers", FIGURES, query={"case_type": "hate_crime", "show": "eligible"}),
+    Row(
+        "dashboard:officers",
+        answers(403, hr=200, north=200, south=400, auditor=200),
+        query=lambda w: {"case_type": "hate_crime", "show": "supervised", "team": w.org.north.pk},
+        label="North",
+    ),
     Row("dashboard:colleague", NORTH_OFFICER, kwargs={"employee_number": "N1"}),
     Row("dashboard:colleague", SOUTH_OFFICER, kwargs={"employee_number": "S1"}),
     # Unknown numbers look exactly like another team's colleague.

@@ -15,7 +15,8 @@ from functools import cached_property
 from compliance.enums import Status
 from compliance.standing import Standings, standings_from_counts
 
-from .evaluate import HORIZONS, Evaluation
+from .eligibility import counted_in, horizon_show
+from .evaluate import HORIZONS, Evaluation, Forecast
 
 NO_TEAM = ""
 # Status.values builds a new list on every call; the counts are added up thousands of times a page.
@@ -92,6 +93,20 @@ class EligibilityCounts:
     supervised: int = 0
     later: list[int] = field(default_factory=lambda: [0] * len(HORIZONS))
 
+    @classmethod
+    def from_counts(cls, counts) -> EligibilityCounts:
+        """From one count per figure, in `eligibility.COUNTED`'s order (the stored form's too)."""
+        officers, eligible, supervised, *later = counts
+        return cls(officers, eligible, supervised, list(later))
+
+    def add(self, forecast: Forecast) -> None:
+        """Count one officer's answer in each figure whose rule it meets (selectors/eligibility.py)."""
+        officers, eligible, supervised, *later = counted_in(forecast)
+        self.officers += officers
+        self.eligible += eligible
+        self.supervised += supervised
+        self.later = [n + ok for n, ok in zip(self.later, later, strict=True)]
+
     def merge(self, other: EligibilityCounts) -> None:
         self.officers += other.officers
         self.eligible += other.eligible
@@ -101,6 +116,11 @@ class EligibilityCounts:
     @property
     def horizons(self) -> list[tuple[int, int]]:
         return list(zip(HORIZONS, self.later, strict=True))
+
+    @property
+    def horizon_figures(self) -> list[tuple[int, int, str]]:
+        """(days, count, the list's `show` for them) per horizon: each count links to its officers."""
+        return [(days, n, horizon_show(days)) for days, n in self.horizons]
 
 
 @dataclass
@@ -259,12 +279,7 @@ def figures_from_evaluation(
         team.people_overdue += Status.OVERDUE in statuses
         team.people_due_soon += Status.DUE_SOON in statuses
         for f in forecasts:
-            counts = team.eligibility[f.case_type]
-            counts.officers += 1
-            counts.eligible += f.eligible
-            counts.supervised += f.eligible and f.supervision_required
-            if f.later:
-                counts.later = [n + ok for n, ok in zip(counts.later, f.later, strict=True)]
+            team.eligibility[f.case_type].add(f)
             if f.drops_out_within is not None:
                 drop_outs.append(
                     DropOut(

@@ -18,7 +18,8 @@ from compliance.queries import requirements_in_force_on
 from people.models import Team
 
 from ..models import EligibilitySummary, StatusSummary, SummaryRun, TeamSummary
-from .figures import DROP_OUT_LIMIT, DropOut, Figures, TeamFigures
+from .eligibility import COUNTED, OFFICER_FIGURES
+from .figures import DROP_OUT_LIMIT, DropOut, EligibilityCounts, Figures, TeamFigures
 
 
 def latest_run() -> SummaryRun | None:
@@ -78,18 +79,13 @@ def team_figures_counted(statuses: QuerySet, eligibility: QuerySet) -> dict[int 
     for t, case_type_id, *counts in (
         eligibility.values_list("team_id", "case_type_id")
         .annotate(
+            # Each figure by its one rule (selectors/eligibility.py), which the list behind it uses too.
             # Names apart from the fields: an annotation named like a field hides it.
-            n_officers=Count("id"),
-            n_eligible=Count("id", filter=Q(eligible=True)),
-            n_supervised=Count("id", filter=Q(eligible=True, supervision_required=True)),
-            n_in_30=Count("id", filter=Q(eligible_in_30=True)),
-            n_in_60=Count("id", filter=Q(eligible_in_60=True)),
-            n_in_90=Count("id", filter=Q(eligible_in_90=True)),
+            **{f"n_{show}": Count("id", filter=OFFICER_FIGURES[show].q or None) for show in COUNTED}
         )
         .order_by()
     ):
-        figures = team(t).eligibility[case_codes[case_type_id]]
-        figures.officers, figures.eligible, figures.supervised, *figures.later = counts
+        team(t).eligibility[case_codes[case_type_id]] = EligibilityCounts.from_counts(counts)
     return teams
 
 

@@ -1,4 +1,4 @@
-"""Every figure links to the people behind it: the overdue list, filtered to them."""
+"""Every figure links to the people behind it: the overdue list or the officers' list, filtered to them."""
 
 from urllib.parse import urlencode
 
@@ -22,10 +22,29 @@ def people_url(context, status, team=None, requirement=None, on=None):
         query["team"] = team
     if requirement:
         query["requirement"] = requirement
-    day = on or (context.get("day") if context.get("past") or context.get("future") else None)
+    day = _day_asked(context, on)
     if day:
         query["on"] = day.isoformat()
     return f"{reverse('dashboard:overdue')}?{urlencode(query)}"
+
+
+def _day_asked(context, on):
+    return on or (context.get("day") if context.get("past") or context.get("future") else None)
+
+
+@register.simple_tag(takes_context=True)
+def officers_url(context, case_type, show, team=None, on=None):
+    """The list of the officers an eligibility figure counts (`show`: selectors/eligibility.py).
+
+    The day travels as with `people_url`: only when the page answers for another day than today's.
+    """
+    query = {"case_type": case_type, "show": show}
+    if team:
+        query["team"] = team
+    day = _day_asked(context, on)
+    if day:
+        query["on"] = day.isoformat()
+    return f"{reverse('dashboard:officers')}?{urlencode(query)}"
 
 
 @register.filter

@@ -26,6 +26,7 @@ call_command("loaddata", "reference", verbosity=0)
 call_command("seed_demo", verbosity=0)
 answers = {}
 pages = ["/", "/me/", "/overdue/", "/matrix/", "/kpi/", "/requests/", "/hr/", "/programme/", "/policies/"]
+pages += ["/officers/?show=eligible", "/officers/?show=in_30&on=2025-01-31"]
 for username in ["hr", "manager", "csmanager", "auditor", "policyowner", "officer"]:
     client = Client()
     sign_in_verified(client, get_user_model().objects.get(username=username))
@@ -60,3 +61,4 @@ def test_every_demo_login_opens_its_pages_on_sqlite(tmp_path):
     assert answers["officer /me/"] == 200
     assert answers["manager /"] == 200
     assert answers["hr /overdue/"] == 200
+    assert answers["manager /officers/?show=eligible"] == 200
