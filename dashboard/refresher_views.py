@@ -13,7 +13,7 @@ from training.models import Course
 from .access import figures_required, scope_for
 from .forms import RefresherListForm
 from .selectors.kpi import recurring_requirements, refresher_list
-from .selectors.refreshers import OUTCOMES, TITLES, Outcome, RefresherFigure
+from .selectors.refreshers import TITLES, Outcome, RefresherFigure
 from .views import ROWS_PER_PAGE, bad_request
 
 # Each outcome in the colours of the statuses it reads like.
@@ -54,7 +54,7 @@ def kpi_refreshers(request):
             "name": recurring[code],
             "figure": figure,
             # The page's other figures for the same refreshers, each with its count, to move between.
-            "figures": [(f, sum(d.outcome in OUTCOMES[f] for d in dues)) for f in RefresherFigure],
+            "figures": [(f, sum(d.counts_in(f) for d in dues)) for f in RefresherFigure],
             "page": page,
             "rows": [
                 (
