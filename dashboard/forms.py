@@ -1,4 +1,4 @@
-"""The small forms every page shares: the "as of" date and a team to narrow to."""
+"""The small forms every page shares (the "as of" date, a team to narrow to), and the lists' parameters."""
 
 from django import forms
 from django.forms.utils import flatatt
@@ -7,9 +7,12 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 from compliance.models import CaseType
+from core.text import quoted
 from people.models import Team
 
 from .selectors.eligibility import ALL_OFFICERS, OFFICER_FIGURES
+from .selectors.kpi import Quarter
+from .selectors.refreshers import RefresherFigure
 
 DATE_INPUTS = ["%Y-%m-%d", "%d/%m/%Y"]  # ISO from the date picker, UK day-first typed by hand
 
@@ -121,3 +124,51 @@ class OfficersForm(TeamForm):
 
     def case_type_name(self) -> str:
         return self.case_types[self.cleaned_data["case_type"]]
+
+
+class RefresherListForm(forms.Form):
+    """The list behind one of the KPI page's refresher figures: which quarter, requirement and figure.
+
+    The quarter reads as on the KPI page (the last complete one unless named);
+    the requirement must be a recurring one (the first of them unless named);
+    the figure is one of the page's (everyone whose refresher fell due unless
+    named). Anything else is a 400 naming the parameter.
+    """
+
+    quarter = forms.CharField(required=False, strip=False)
+    requirement = forms.CharField(required=False, strip=False)
+    outcome = forms.CharField(required=False, strip=False)
+
+    def __init__(self, data=None, *, recurring: dict[str, str], today, **kwargs):
+        super().__init__(data, **kwargs)
+        self.recurring, self.today = recurring, today
+
+    def clean_quarter(self):
+        try:
+            return Quarter.asked(self.cleaned_data["quarter"], self.today)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc), code="invalid") from exc
+
+    def clean_requirement(self):
+        code = self.cleaned_data["requirement"]
+        if not self.recurring:
+            raise forms.ValidationError("No recurring requirement is in force.", code="invalid_choice")
+        if not code:
+            return next(iter(self.recurring))
+        if code not in self.recurring:
+            raise forms.ValidationError(
+                f"{quoted(code)} is not a recurring requirement (those are: {', '.join(self.recurring)}).",
+                code="invalid_choice",
+            )
+        return code
+
+    def clean_outcome(self):
+        value = self.cleaned_data["outcome"]
+        if not value:
+            return RefresherFigure.FELL_DUE
+        if value not in RefresherFigure.values:
+            raise forms.ValidationError(
+                f"{quoted(value)} is not one of the figures: {', '.join(RefresherFigure.values)}.",
+                code="invalid_choice",
+            )
+        return RefresherFigure(value)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import action_views, views
+from . import action_views, refresher_views, views
 
 app_name = "dashboard"
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("kpi/", views.kpi, name="kpi"),
     path("kpi/export.xlsx", views.kpi_export, name="kpi_export"),
     path("kpi/pack.pdf", views.kpi_pack, name="kpi_pack"),
+    path("kpi/refreshers/", refresher_views.kpi_refreshers, name="kpi_refreshers"),
     path("figures/rebuild/", views.summary_rebuild, name="summary_rebuild"),
 ]
 

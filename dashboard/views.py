@@ -320,16 +320,10 @@ def colleague(request, employee_number):
 
 
 def _quarter(request, today):
-    text = request.GET.get("quarter")
-    quarter = Quarter.containing(today).previous() if not text else None
-    if text:
-        try:
-            quarter = Quarter.parse(text)
-        except ValueError as exc:
-            return None, str(exc)
-        if quarter.start > today:
-            return None, f"{quarter} has not started yet"
-    return quarter, None
+    try:
+        return Quarter.asked(request.GET.get("quarter"), today), None
+    except ValueError as exc:
+        return None, str(exc)
 
 
 def _kpi(request):

@@ -554,6 +554,12 @@ ROWS = [
     Row("dashboard:kpi", {**FIGURES, "policy": 200}),
     Row("dashboard:kpi_export", {**FIGURES, "policy": 200}),
     Row("dashboard:kpi_pack", {**FIGURES, "policy": 200}),
+    # The people behind the KPI page's refresher figures are named: not for the policy owner.
+    Row(
+        "dashboard:kpi_refreshers",
+        FIGURES,
+        query={"quarter": "2026-Q1", "requirement": "HATE-REFRESHER", "outcome": "fell_due"},
+    ),
     # The lists' action bar: HR and managers act on their own colleagues (another team's is a 400
     # that writes nothing); the auditor, the policy owner and colleagues only read.
     Row(

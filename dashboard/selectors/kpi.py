@@ -8,24 +8,29 @@
   many were renewed by a newer completion by the quarter's end, and how many
   of those on or before the due date. Colleagues exempted during the quarter
   or who left before its end are shown apart and are not counted in the rate.
+  The rule is `refreshers.refresher_outcome`; `refresher_list` gives the
+  people behind each of these figures, from the same rows.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from compliance.enums import Status
+from compliance import engine
 from compliance.models import CaseType
 from core.dates import add_months
 from core.text import quoted
 from people.models import Team
 
-from .evaluate import evaluate
+from .evaluate import Evaluation, evaluate
 from .figures import Figures, figures_from_evaluation
+from .refreshers import OUTCOMES, Outcome, RefresherDue, RefresherFigure, refreshers_due
 
 QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 
@@ -46,6 +51,16 @@ class Quarter:
     def containing(cls, day: dt.date) -> Quarter:
         return cls(day.year, (day.month - 1) // 3 + 1)
 
+    @classmethod
+    def asked(cls, text: str | None, today: dt.date) -> Quarter:
+        """The quarter a page is asked for: the last complete one unless one is named; ValueError says why not."""
+        if not text:
+            return cls.containing(today).previous()
+        quarter = cls.parse(text)
+        if quarter.start > today:
+            raise ValueError(f"{quarter} has not started yet")
+        return quarter
+
     @property
     def start(self) -> dt.date:
         return dt.date(self.year, 3 * (self.number - 1) + 1, 1)
@@ -59,6 +74,10 @@ class Quarter:
 
     def __str__(self) -> str:
         return f"{self.year}-Q{self.number}"
+
+    @property
+    def name(self) -> str:
+        return f"Q{self.number} {self.year}"
 
     @property
     def label(self) -> str:
@@ -97,6 +116,24 @@ class RefresherCompletion:
     @property
     def on_time_rate(self) -> int | None:
         return round(100 * self.on_time / self.counted) if self.counted else None
+
+    @classmethod
+    def of(cls, code: str, name: str, outcomes: Iterable[Outcome]) -> RefresherCompletion:
+        """The figures of one requirement's refreshers, counted as their lists are drawn (`OUTCOMES`)."""
+        n = Counter(outcomes)
+
+        def count(figure: RefresherFigure) -> int:
+            return sum(n[o] for o in OUTCOMES[figure])
+
+        return cls(
+            code,
+            name,
+            fell_due=count(RefresherFigure.FELL_DUE),
+            renewed=count(RefresherFigure.RENEWED),
+            on_time=count(RefresherFigure.ON_TIME),
+            exempted=count(RefresherFigure.EXEMPTED),
+            left=count(RefresherFigure.LEFT),
+        )
 
 
 @dataclass(frozen=True)
@@ -176,30 +213,8 @@ def quarterly_kpi(colleagues: QuerySet, quarter: Quarter, today: dt.date) -> Kpi
         end_eval, team_ids=team_ids, case_type_names=case_names, computed_at=None
     )
 
-    recurring = {r.code: r.name for r in start_eval.catalogue.requirements if r.recurring}
-    at_end_by = {(c.facts.colleague_id, s.code): s for c in end_eval.colleagues for s in c.statuses}
-    tallies = {
-        code: {"fell_due": 0, "renewed": 0, "on_time": 0, "exempted": 0, "left": 0} for code in recurring
-    }
-    for c in start_eval.colleagues:
-        for s in c.statuses:
-            if s.code not in recurring or s.due_date is None or not first_day <= s.due_date <= quarter.end:
-                continue
-            tally = tallies[s.code]
-            tally["fell_due"] += 1
-            later = at_end_by.get((c.facts.colleague_id, s.code))
-            if later is None:
-                # Left, or moved to a role without the requirement: no longer theirs to renew.
-                tally["left"] += 1
-                continue
-            if later.status == Status.EXEMPT:
-                tally["exempted"] += 1
-                continue
-            before = s.satisfied_by.completed_on if s.satisfied_by else None
-            after = later.satisfied_by.completed_on if later.satisfied_by else None
-            if after is not None and (before is None or after > before):
-                tally["renewed"] += 1
-                tally["on_time"] += after <= s.due_date
+    recurring = recurring_requirements(start_eval.catalogue)
+    dues = _dues(start_eval, end_eval, quarter, recurring)
     return Kpi(
         quarter=quarter,
         first_day=first_day,
@@ -207,5 +222,38 @@ def quarterly_kpi(colleagues: QuerySet, quarter: Quarter, today: dt.date) -> Kpi
         in_progress=last_day < quarter.end,
         at_start=at_start,
         at_end=at_end,
-        refreshers=[RefresherCompletion(code, recurring[code], **tallies[code]) for code in recurring],
+        refreshers=[
+            RefresherCompletion.of(code, name, (d.outcome for d in dues if d.requirement == code))
+            for code, name in recurring.items()
+        ],
     )
+
+
+def recurring_requirements(catalogue: engine.Catalogue) -> dict[str, str]:
+    """Code and name of each recurring requirement: those whose refreshers the KPI page follows."""
+    return {r.code: r.name for r in catalogue.requirements if r.recurring}
+
+
+def _dues(start_eval: Evaluation, end_eval: Evaluation, quarter: Quarter, codes) -> list[RefresherDue]:
+    return refreshers_due(
+        start_eval.colleagues,
+        end_eval.colleagues,
+        codes,
+        quarter_start=quarter.start,
+        quarter_end=quarter.end,
+        last_day=end_eval.day,
+    )
+
+
+def refresher_list(
+    colleagues: QuerySet, quarter: Quarter, today: dt.date, code: str, catalogue: engine.Catalogue
+) -> list[RefresherDue]:
+    """One recurring requirement's refreshers that fell due in the quarter: the rows its KPI figures count.
+
+    The engine on the KPI page's two days over the same colleagues (19
+    queries with the catalogue given, whatever their number); by due date,
+    then name.
+    """
+    start_eval = evaluate(colleagues, quarter.start, catalogue=catalogue, forecast=False)
+    end_eval = evaluate(colleagues, min(quarter.end, today), catalogue=catalogue, forecast=False)
+    return _dues(start_eval, end_eval, quarter, [code])

@@ -47,6 +47,13 @@ def officers_url(context, case_type, show, team=None, on=None):
     return f"{reverse('dashboard:officers')}?{urlencode(query)}"
 
 
+@register.simple_tag
+def refreshers_url(quarter, requirement, outcome):
+    """The colleagues behind one of the KPI page's refresher figures (dashboard.selectors.refreshers)."""
+    query = {"quarter": str(quarter), "requirement": requirement, "outcome": outcome}
+    return f"{reverse('dashboard:kpi_refreshers')}?{urlencode(query)}"
+
+
 @register.filter
 def days_after(until, day):
     """Whole days from `day` to `until` (the last day something still holds): 31 for "31 more days"."""
