@@ -160,6 +160,11 @@ def main():
         ("eligible officers, one team, a past date", f"/officers/?on=2026-06-30&team={patch}&{ELIGIBLE}", 5),
         ("dashboard, HR, a past date (the engine over everyone)", "/?on=2026-06-30", 3),
         ("quarterly KPI report, HR (the engine over everyone on two days)", "/kpi/?quarter=2026-Q3", 3),
+        (
+            "refreshers not renewed in the quarter, HR (as the KPI report)",
+            "/kpi/refreshers/?quarter=2026-Q3&requirement=HATE-REFRESHER&outcome=not_renewed",
+            3,
+        ),
     ]:
         median, best, queries, _ = measure(client, url, runs=runs)
         line(label, median, best, queries)
