@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from compliance.selectors import catalogue_load
+from core.dates import uk_date
 from core.text import one_line
 from people.access import colleagues_for
 
@@ -66,7 +67,7 @@ def session_plan_view(request):
             messages.success(
                 request,
                 f"Planned {len(planned)} session{'s' if len(planned) != 1 else ''} of {first.course.code}, "
-                f"{timezone.localtime(first.starts_at):%d %b %Y} to {timezone.localtime(last.starts_at):%d %b %Y}.",
+                f"{uk_date(timezone.localdate(first.starts_at))} to {uk_date(timezone.localdate(last.starts_at))}.",
             )
             return redirect("programme:session_list")
     return render(request, "programme/session_plan.html", {"form": form})
