@@ -1,8 +1,15 @@
-"""Calendar arithmetic shared by every rule (docs/rules.md §2)."""
+"""Calendar arithmetic shared by every rule (docs/rules.md §2), and how a date reads to a person."""
 
 import calendar
 import datetime as dt
 from functools import lru_cache
+
+from django.utils import dateformat, timezone
+
+# One UK date style, on the pages and in the emails alike: a day is "5 Mar 2027" (the templates'
+# |date:"j M Y"), the start of a session "Tue 5 Mar 2027, 09:30" (|date:"D j M Y, H:i"), UK time.
+DAY_FORMAT = "j M Y"
+WHEN_FORMAT = "D j M Y, H:i"
 
 _DAYS_IN_MONTH = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
@@ -21,3 +28,13 @@ def add_months(day: dt.date, months: int) -> dt.date:
     month += 1
     last = _DAYS_IN_MONTH[month] + (month == 2 and calendar.isleap(year))
     return dt.date(year, month, min(day.day, last))
+
+
+def uk_date(day: dt.date | None) -> str:
+    """A day as the pages write it, 5 Mar 2027; "" for no day."""
+    return dateformat.format(day, DAY_FORMAT) if day else ""
+
+
+def uk_when(moment: dt.datetime) -> str:
+    """A moment (a session's start) as the pages and emails write it, in UK time: Tue 5 Mar 2027, 09:30."""
+    return dateformat.format(timezone.localtime(moment), WHEN_FORMAT)

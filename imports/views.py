@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from core.outbox import task_waiting_in_outbox
 from people.models import Colleague, RoleAssignment
@@ -40,6 +40,7 @@ def _importer(request):
         raise PermissionDenied
 
 
+@require_GET
 @login_required
 def batch_list(request):
     batches = batches_for(request.user).defer("content", "outcomes", "problems").select_related("uploaded_by")
@@ -90,6 +91,7 @@ def _page_batch(user, pk) -> ImportBatch:
     return get_object_or_404(batches_for(user).defer("content").annotate(has_file=has_file), pk=pk)
 
 
+@require_GET
 @login_required
 def batch_detail(request, pk: int):
     batch = _page_batch(request.user, pk)
@@ -169,6 +171,7 @@ def _written(request, batch: ImportBatch) -> dict:
     }
 
 
+@require_GET
 @login_required
 def batch_progress(request, pk: int):
     """What the progress bar shows: the worker's stage and rows done, until the batch is finished."""

@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from compliance.models import Requirement
+from core.dates import uk_date
 from core.models import (
     CalendarFeed,
     CalendarFeedKind,
@@ -276,7 +277,7 @@ def review_step(request, slug, step):
                 messages.success(
                     request,
                     f"Version {result.version} of the {policy.title} is published; "
-                    f"next review {result.next_review_date:%d/%m/%Y}.",
+                    f"next review {uk_date(result.next_review_date)}.",
                 )
                 return redirect("policies:detail", slug=slug)
             messages.success(request, DONE[step])
@@ -305,7 +306,7 @@ def reschedule(request, slug):
             # A policy never endorsed has no computed date to go back to.
             messages.success(
                 request,
-                f"Next review: {next_review:%d/%m/%Y}." if next_review else "No next review date is set.",
+                f"Next review: {uk_date(next_review)}." if next_review else "No next review date is set.",
             )
     else:
         messages.error(request, "The date was not understood: use the date picker or dd/mm/yyyy.")
@@ -350,7 +351,7 @@ def version_detail(request, slug, version):
             else:
                 messages.success(
                     request,
-                    f"{new.code} is in force from {new.in_force_from:%d/%m/%Y}; the old requirement ends the day before.",
+                    f"{new.code} is in force from {uk_date(new.in_force_from)}; the old requirement ends the day before.",
                 )
                 return redirect("policies:version", slug=slug, version=version)
         status = 400

@@ -8,7 +8,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from core.access import AccessGroup, user_groups
 from people.access import colleagues_for
@@ -21,6 +21,7 @@ def _require_hr(user):
         raise PermissionDenied("Only HR can handle subject access requests and retention.")
 
 
+@require_GET
 @login_required
 def subject_access(request, employee_number: str, fmt: str = "html"):
     """Everything held on one colleague, as a readable page or JSON (UK GDPR article 15)."""
@@ -56,6 +57,7 @@ def subject_access_response(request, colleague, fmt: str, *, description: str, j
     )
 
 
+@require_GET
 @login_required
 def retention(request):
     """Preview the leavers the retention rule will anonymise, and run it now."""

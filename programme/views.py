@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from compliance.selectors import catalogue_load
+from core.dates import uk_date
 from core.text import one_line
 from people.access import colleagues_for
 
@@ -34,6 +35,7 @@ def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
+@require_GET
 @login_required
 def session_list_view(request):
     past = request.GET.get("when") == "past"
@@ -65,12 +67,13 @@ def session_plan_view(request):
             messages.success(
                 request,
                 f"Planned {len(planned)} session{'s' if len(planned) != 1 else ''} of {first.course.code}, "
-                f"{timezone.localtime(first.starts_at):%d %b %Y} to {timezone.localtime(last.starts_at):%d %b %Y}.",
+                f"{uk_date(timezone.localdate(first.starts_at))} to {uk_date(timezone.localdate(last.starts_at))}.",
             )
             return redirect("programme:session_list")
     return render(request, "programme/session_plan.html", {"form": form})
 
 
+@require_GET
 @login_required
 def session_detail_view(request, pk):
     session = get_object_or_404(sessions_with_places(), pk=pk)
@@ -136,8 +139,9 @@ def session_book_view(request, pk):
     raw = request.POST.getlist("colleague")
     try:
         ids = list(dict.fromkeys(int(value) for value in raw))
-    except ValueError:
-        return HttpResponseBadRequest("colleague: each value must be a colleague id.")
+    except ValueError as error:
+        # No form of ours sends this (a page altered by hand): the site's page for a request not understood.
+        raise BadRequest("colleague: each value must be a colleague id.") from error
     if not ids:
         messages.error(request, "Choose at least one colleague to book.")
         return redirect("programme:session_detail", pk=session.pk)
@@ -191,7 +195,7 @@ def booking_attendance_view(request, pk):
     booking = _scoped_booking(request, pk)
     outcome = request.POST.get("outcome")
     if outcome not in (BookingStatus.ATTENDED, BookingStatus.NO_SHOW):
-        return HttpResponseBadRequest("outcome: must be 'attended' or 'no_show'.")
+        raise BadRequest("outcome: must be 'attended' or 'no_show'.")
     try:
         services.booking_attendance_mark(
             booking=booking, attended=outcome == BookingStatus.ATTENDED, by=request.user
@@ -204,6 +208,7 @@ def booking_attendance_view(request, pk):
     return redirect("programme:session_detail", pk=booking.session_id)
 
 
+@require_GET
 @login_required
 def coverage_view(request):
     _refuse_unless(can_view_coverage(request.user))

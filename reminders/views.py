@@ -28,6 +28,7 @@ def _feed_page(request, *, token: str | None = None):
     )
 
 
+@require_GET
 @login_required
 @never_cache
 def calendar_feed_page(request):

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from compliance.models import Requirement
 from core.text import one_line
@@ -18,6 +19,7 @@ from .rules import ReviewStatus
 from .selectors import colleague_standing, reviews_due, reviews_of
 
 
+@require_GET
 @login_required
 def review_list_view(request):
     if not can_see_reviews(request.user):
@@ -83,6 +85,7 @@ def review_create_view(request, colleague_pk):
     )
 
 
+@require_GET
 @login_required
 def review_detail_view(request, pk):
     review = get_object_or_404(

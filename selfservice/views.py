@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from core.dates import uk_when
 from privacy.views import subject_access_response
 from programme.enums import BookingStatus
 from programme.models import Booking, Session
@@ -28,7 +29,7 @@ def _error_text(error: ValidationError) -> str:
 
 
 def _when(session: Session) -> str:
-    return f"{timezone.localtime(session.starts_at):%-d %b %Y %H:%M}"
+    return uk_when(session.starts_at)
 
 
 @require_GET

@@ -176,6 +176,16 @@ def axe_violations(page, axe_source: str) -> list[str]:
     ]
 
 
+def drawn_page_problems(page, axe_source: str) -> list[str]:
+    """What is wrong with the page as drawn: it scrolls sideways (naming what sticks out), axe's violations."""
+    problems = []
+    scroll_width, inner_width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    if scroll_width > inner_width:
+        sticking_out = ", ".join(page.evaluate(STICKING_OUT))
+        problems.append(f"{scroll_width} px wide in {inner_width} px ({sticking_out})")
+    return problems + axe_violations(page, axe_source)
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("role", ROLES)
 def test_every_page_fits_a_phone_and_passes_axe(
@@ -188,7 +198,7 @@ def test_every_page_fits_a_phone_and_passes_axe(
     page = context.new_page()
     seen: set[tuple] = set()
     checked: Counter = Counter()
-    too_wide, violations = {}, {}
+    problems: dict[str, list[str]] = {}
     try:
         for row in ROWS:
             if row.method != "get" or row.signs_out:
@@ -215,24 +225,17 @@ def test_every_page_fits_a_phone_and_passes_axe(
                 page.wait_for_load_state("load")
                 if where == "api-docs":
                     open_every_operation(page)
-                scroll_width, inner_width = page.evaluate(
-                    "[document.documentElement.scrollWidth, window.innerWidth]"
-                )
                 label = f"{path} ({name}) at {width} px"
-                if scroll_width > inner_width:
-                    sticking_out = ", ".join(page.evaluate(STICKING_OUT))
-                    too_wide[label] = f"{scroll_width} px wide in {inner_width} px ({sticking_out})"
-                found = axe_violations(page, axe_source)
+                found = drawn_page_problems(page, axe_source)
                 if found:
-                    violations[label] = found
+                    problems[label] = found
                 folder = screens_dir / role
                 folder.mkdir(exist_ok=True)
                 page.screenshot(path=str(folder / f"{name}-{width_name}.png"), full_page=True)
     finally:
         context.close()
     assert checked, f"{role} reached no page"
-    report = [f"{label}: {problem}" for label, problem in too_wide.items()]
-    report += [f"{label}: {problem}" for label, found in violations.items() for problem in found]
+    report = [f"{label}: {problem}" for label, found in problems.items() for problem in found]
     if report:
         pytest.fail("\n".join(report), pytrace=False)
 

@@ -12,10 +12,7 @@ import datetime as dt
 
 from compliance import engine
 from compliance.enums import Status
-
-
-def uk_date(day: dt.date | None) -> str:
-    return f"{day.day} {day:%b %Y}" if day else ""
+from core.dates import uk_date
 
 
 def _standing(status: engine.RequirementStatus) -> str:

@@ -20,6 +20,7 @@ from django.utils import timezone
 from compliance.enums import WaiverKind
 from compliance.models import Requirement, Waiver
 from core.access import AccessGroup, user_groups
+from core.dates import uk_date
 from core.mail import send_templated_mail
 from people.models import Colleague
 from programme.enums import BookingStatus
@@ -30,7 +31,6 @@ from training.models import Course, Equivalence, Evidence, RecordSource, Trainin
 
 from .enums import RequestKind, RequestStatus
 from .models import Request
-from .rules import uk_date
 from .selectors import due_date_of
 
 

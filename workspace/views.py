@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from compliance.enums import WaiverKind
 from compliance.models import Requirement
@@ -49,6 +49,7 @@ def _age_days(moment, today) -> int:
     return (today - timezone.localtime(moment).date()).days
 
 
+@require_GET
 @hr_required
 def home_view(request):
     today = timezone.localdate()
@@ -124,6 +125,7 @@ def session_completion_view(request, pk):
     )
 
 
+@require_GET
 @login_required
 def preview_view(request):
     """What the form's change would do, for the page's script to show as the fields are filled (JSON).
@@ -191,6 +193,7 @@ def _date(value):
 # ---------------------------------------------------------------------- requests
 
 
+@require_GET
 @login_required
 def request_list_view(request):
     today = timezone.localdate()
@@ -333,6 +336,7 @@ def _detail(request, found, form=None, status=200):
     )
 
 
+@require_GET
 @login_required
 def request_detail_view(request, pk):
     return _detail(request, _visible_request(request, pk))
@@ -364,6 +368,7 @@ def request_decide_view(request, pk):
 # ---------------------------------------------------------------------- evidence
 
 
+@require_GET
 @login_required
 def evidence_download_view(request, pk):
     """A certificate, to whoever may open the colleague's page; every download is logged."""

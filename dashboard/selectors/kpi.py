@@ -24,7 +24,7 @@ from django.db.models import QuerySet
 
 from compliance import engine
 from compliance.models import CaseType
-from core.dates import add_months
+from core.dates import add_months, uk_date
 from core.text import quoted
 from people.models import Team
 
@@ -160,24 +160,20 @@ class Kpi:
         return out
 
 
-def _uk(day: dt.date) -> str:
-    return f"{day.day} {day:%b %Y}"
-
-
 def _people(n: int, one: str, many: str) -> str:
     return f"{n:,} {one if n == 1 else many}"
 
 
 def requirement_paragraph(kpi: Kpi, end, start, refresher: RefresherCompletion | None) -> str:
     if not end.total:
-        text = f"It applied to nobody on {_uk(kpi.last_day)}."
+        text = f"It applied to nobody on {uk_date(kpi.last_day)}."
     else:
         text = (
-            f"On {_uk(kpi.last_day)} it applied to {_people(end.total, 'colleague', 'colleagues')}: "
+            f"On {uk_date(kpi.last_day)} it applied to {_people(end.total, 'colleague', 'colleagues')}: "
             f"{end.percent_met}% met it"
         )
         if start is not None and start.percent_met is not None:
-            text += f" ({start.percent_met}% on {_uk(kpi.first_day)})"
+            text += f" ({start.percent_met}% on {uk_date(kpi.first_day)})"
         text += (
             f"; {end.met:,} met, {end.on_track:,} on track (inside the induction year or an extension) "
             f"and {end.not_met:,} overdue"

@@ -192,7 +192,7 @@ def test_a_nudge_is_sent_once_a_colleague_requirement_and_day(north, org):
     ]
     assert "Nadia Hussain asks you to book" in mail.outbox[0].subject
     amira = next(m for m in mail.outbox if m.to == [org.people["N1"].email])
-    assert "- HATE-REFRESHER, Hate crime refresher every two years: due by 1 March 2026" in amira.body
+    assert "- Hate crime refresher every two years (HATE-REFRESHER): due by 1 Mar 2026" in amira.body
     response = act(north, "N1|HATE-REFRESHER", action="nudge")
     assert messages_of(response) == ["Already nudged today, so not sent again: Amira Ahmed (HATE-REFRESHER)."]
     assert len(mail.outbox) == 2

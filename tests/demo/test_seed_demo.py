@@ -106,7 +106,7 @@ def test_demo_mail_sends_reminders_and_digests_now(demo, django_capture_on_commi
             call_command("demo_mail", stdout=io.StringIO())
     assert len(mail.outbox) == len(sent)  # claimed: nothing twice
     assert out.getvalue() == "reminders queued for 7 colleagues, digests for 2 managers\n"
-    assert "Reminder: your hate-crime training is due by 28 December 2026" in sent
+    assert "Reminder: your hate-crime training is due by 28 Dec 2026" in sent
     assert "Overdue: your hate-crime training" in sent
     assert sent.count("Your teams this week: 2 overdue, 0 due in the next 30 days") == 2
 

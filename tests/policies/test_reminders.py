@@ -38,19 +38,19 @@ def run(day: dt.date) -> list[tuple[str, str]]:
 def test_each_stage_is_sent_once_on_its_day(hhp):
     assert run(D(2028, 8, 9)) == []  # 181 days before
     assert run(D(2028, 8, 10)) == [
-        ("180", "The Hate Harassment Policy review is due in 180 days (06/02/2029)")
+        ("180", "The Hate Harassment Policy review is due in 180 days (6 Feb 2029)")
     ]
     assert run(D(2028, 8, 10)) == []
     assert run(D(2028, 9, 30)) == []
-    assert run(D(2028, 11, 8)) == [("90", "The Hate Harassment Policy review is due in 90 days (06/02/2029)")]
-    assert run(D(2029, 1, 7)) == [("30", "The Hate Harassment Policy review is due in 30 days (06/02/2029)")]
+    assert run(D(2028, 11, 8)) == [("90", "The Hate Harassment Policy review is due in 90 days (6 Feb 2029)")]
+    assert run(D(2029, 1, 7)) == [("30", "The Hate Harassment Policy review is due in 30 days (6 Feb 2029)")]
     assert run(D(2029, 2, 6)) == []  # the day itself is still the 30-day stage
     assert run(D(2029, 2, 7)) == [
-        ("overdue-1", "Overdue: the Hate Harassment Policy review was due on 06/02/2029")
+        ("overdue-1", "Overdue: the Hate Harassment Policy review was due on 6 Feb 2029")
     ]
     assert run(D(2029, 2, 13)) == []
     assert run(D(2029, 2, 14)) == [
-        ("overdue-2", "Overdue: the Hate Harassment Policy review was due on 06/02/2029")
+        ("overdue-2", "Overdue: the Hate Harassment Policy review was due on 6 Feb 2029")
     ]
     assert list(ReviewReminder.objects.values_list("stage", "sent_to")) == [
         ("180", "director@example.org"),
@@ -68,7 +68,7 @@ def test_reminder_email_tells_the_owner_what_to_do(hhp, settings):
     [message] = mail.outbox
     assert message.to == ["director@example.org"]
     assert message.body.startswith("Dear Dee,\n")
-    assert "due on 06/02/2029, in 90 days" in message.body
+    assert "due on 6 Feb 2029, in 90 days" in message.body
     assert "You receive this as Communities Director, the policy's owner." in message.body
     assert "https://training.example.org/policies/hate-harassment/" in message.body
     assert 'href="https://training.example.org/policies/hate-harassment/"' in message.alternatives[0][0]
@@ -77,7 +77,7 @@ def test_reminder_email_tells_the_owner_what_to_do(hhp, settings):
 def test_first_run_after_install_sends_where_things_stand_not_the_backlog(hhp):
     # Installed 100 days after the review date: 180, 90, 30 and 14 weekly stages have passed unsent.
     assert run(D(2029, 5, 17)) == [
-        ("overdue-15", "Overdue: the Hate Harassment Policy review was due on 06/02/2029")
+        ("overdue-15", "Overdue: the Hate Harassment Policy review was due on 6 Feb 2029")
     ]
     assert run(D(2029, 5, 18)) == []
     assert ReviewReminder.objects.count() == 1
@@ -156,11 +156,11 @@ def test_reminders_go_once_per_stage_from_a_real_worker(celery_worker, worker_ou
     assert run_twice_at_once("2029-02-08") == 0
     subjects = sorted(m["Subject"] for m in worker_outbox())
     assert subjects == [
-        "Overdue: the Hate Harassment Policy review was due on 06/02/2029",
-        "The Hate Harassment Policy review is due in 180 days (06/02/2029)",
-        "The Hate Harassment Policy review is due in 90 days (06/02/2029)",
-        "The Tenancy Policy review is due in 174 days (01/05/2029)",
-        "The Tenancy Policy review is due in 83 days (01/05/2029)",
+        "Overdue: the Hate Harassment Policy review was due on 6 Feb 2029",
+        "The Hate Harassment Policy review is due in 180 days (6 Feb 2029)",
+        "The Hate Harassment Policy review is due in 90 days (6 Feb 2029)",
+        "The Tenancy Policy review is due in 174 days (1 May 2029)",
+        "The Tenancy Policy review is due in 83 days (1 May 2029)",
     ]
     assert {m["To"] for m in worker_outbox()} == {"owner@example.org"}
     assert ReviewReminder.objects.count() == 5

@@ -149,6 +149,9 @@ def test_invitation_is_an_icalendar_request_in_london_time(officers, django_capt
     assert str(event["ATTENDEE"]) == f"mailto:{officers[0].email}"
     assert str(event["STATUS"]) == "CONFIRMED"
     assert "Stop Hate UK hate-related training session" in message.subject
+    # The session's time as the pages write it (the invitation above carries it for calendars).
+    assert "When: Tue 14 Jul 2026, 10:00 to 13:00 (UK time)" in message.body
+    assert "Tue 14 Jul 2026, 10:00 to 13:00 (UK time)" in message.alternatives[0][0]
 
 
 def test_changing_the_session_sends_an_update_with_the_same_uid_and_a_higher_sequence(

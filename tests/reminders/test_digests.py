@@ -16,6 +16,8 @@ from .helpers import exempt, manager_of, morning, officer_due_on
 
 pytestmark = pytest.mark.django_db
 MONDAY = dt.date(2026, 6, 1)
+# A requirement as the emails name it: in words, the code beside it (as the pages show it).
+REFRESHER = "Hate crime refresher every two years (HATE-REFRESHER)"
 
 
 @pytest.fixture
@@ -63,11 +65,12 @@ def test_digest_lists_the_managers_teams_only(north, settings, run_weekly):
     olu = next(c for c in north_colleagues() if c.first_name == "Olu")
     sam = next(c for c in north_colleagues() if c.first_name == "Sam")
     assert lines == [
-        f"- Olu Overdue ({olu.employee_number}, North): HATE-REFRESHER was due by 29 May 2026, 3 days overdue",
-        f"- Sam Soon ({sam.employee_number}, North): HATE-REFRESHER due by 21 June 2026, in 20 days",
+        f"- Olu Overdue ({olu.employee_number}, North): {REFRESHER} was due by 29 May 2026, 3 days overdue",
+        f"- Sam Soon ({sam.employee_number}, North): {REFRESHER} due by 21 Jun 2026, in 20 days",
     ]
     html = message.alternatives[0][0]
     assert f'<a href="https://training.example.org/colleagues/{olu.employee_number}/">Olu Overdue</a>' in html
+    assert f"<td>{REFRESHER}</td><td>29 May 2026</td>" in html
     assert "Other Team" not in message.body + html
     assert "Eve Exempt" not in message.body + html
     assert "Lee Left" not in message.body + html

@@ -45,9 +45,9 @@ def test_reminders_each_stage_once_walking_day_by_day(reference, settings, run_d
         if messages:
             sent[offset] = [m.subject for m in messages]
     assert sent == {
-        -90: ["Reminder: your hate-crime training is due by 15 June 2026"],
-        -30: ["Reminder: your hate-crime training is due by 15 June 2026"],
-        -7: ["Reminder: your hate-crime training is due by 15 June 2026"],
+        -90: ["Reminder: your hate-crime training is due by 15 Jun 2026"],
+        -30: ["Reminder: your hate-crime training is due by 15 Jun 2026"],
+        -7: ["Reminder: your hate-crime training is due by 15 Jun 2026"],
         1: ["Overdue: your hate-crime training"],
         8: ["Overdue: your hate-crime training"],
         15: ["Overdue: your hate-crime training"],
@@ -77,29 +77,29 @@ def test_reminder_email_has_text_and_html_with_links_to_the_colleagues_own_page(
     link = "https://training.example.org/me/"
     assert message.body.splitlines()[0] == "Dear Grace,"
     assert (
-        "- HATE-REFRESHER, Hate crime refresher every two years: due by 15 June 2026, in 7 days"
+        "- Hate crime refresher every two years (HATE-REFRESHER): due by 15 Jun 2026, in 7 days"
         in message.body
     )
     assert f"Book a session or ask HR (sign in as yourself): {link}" in message.body
     assert f'<a href="{link}">Book a session or ask HR</a>' in html
     assert (
-        f'<a href="{link}#req-HATE-REFRESHER">HATE-REFRESHER, Hate crime refresher every two years</a>'
+        f'<a href="{link}#req-HATE-REFRESHER">Hate crime refresher every two years (HATE-REFRESHER)</a>'
         in html
     )
-    assert "<td>15 June 2026</td>" in html
+    assert "<td>15 Jun 2026</td>" in html
 
 
 def test_overdue_reminder_counts_the_days(reference, run_daily):
     officer_due_on(DUE)
     [message] = run_daily(DUE + dt.timedelta(days=8))
-    assert "was due by 15 June 2026, 8 days overdue" in message.body
+    assert "was due by 15 Jun 2026, 8 days overdue" in message.body
 
 
 def test_reminders_all_due_the_same_day_go_in_one_email(reference, run_daily):
     # A new NHO with no training: BTEC-L2 and the refresher both fall due 12 months after starting.
     ColleagueFactory(role="NHO", start_date=dt.date(2025, 6, 15))
     [message] = run_daily(DUE - dt.timedelta(days=30))
-    assert message.body.count("due by 15 June 2026, in 30 days") == 2
+    assert message.body.count("due by 15 Jun 2026, in 30 days") == 2
     assert Reminder.objects.count() == 2
 
 
@@ -160,7 +160,7 @@ def test_reminders_new_due_date_starts_its_stages_again(reference, run_daily):
     )
     assert run_daily(DUE + dt.timedelta(days=1)) == []  # not overdue: extended
     [message] = run_daily(new_due - dt.timedelta(days=30))
-    assert "due by 22 July 2026, in 30 days" in message.body
+    assert "due by 22 Jul 2026, in 30 days" in message.body
 
 
 def test_reminder_send_failure_releases_the_claim_for_a_retry(reference, monkeypatch):

@@ -44,8 +44,8 @@ def test_worker_sends_each_reminder_once_when_queued_twice_at_once(reference, wo
     sent = worker_outbox()
     assert sorted(m["To"] for m in sent) == ["w1@example.org", "w2@example.org"]
     by_to = {m["To"]: m for m in sent}
-    assert by_to["w1@example.org"]["Subject"] == "Reminder: your hate-crime training is due by 8 June 2026"
-    assert "due by 8 June 2026, in 7 days" in plain_text(by_to["w1@example.org"])
+    assert by_to["w1@example.org"]["Subject"] == "Reminder: your hate-crime training is due by 8 Jun 2026"
+    assert "due by 8 Jun 2026, in 7 days" in plain_text(by_to["w1@example.org"])
     assert "was due by 31 May 2026, 1 day overdue" in plain_text(by_to["w2@example.org"])
     assert sorted(Reminder.objects.values_list("colleague_id", "stage")) == sorted(
         [(seven_days.pk, "due_in_7_days"), (overdue.pk, "overdue")]

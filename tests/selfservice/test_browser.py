@@ -75,7 +75,7 @@ def test_a_colleague_books_cancels_and_downloads_their_record(screen, org):
     screenshot(page, f"me-{screen.width}")
 
     refresher.get_by_role("button", name="Book SHUK-HATE on 1 Jul 2026").click()
-    expect(page.get_by_role("status")).to_contain_text("Booked: SHUK-HATE on 1 Jul 2026 10:00.")
+    expect(page.get_by_role("status")).to_contain_text("Booked: SHUK-HATE on Wed 1 Jul 2026, 10:00.")
     expect(page.locator("#req-HATE-REFRESHER")).to_contain_text("In hand: booked 1 Jul.")
     expect(page.locator("#my-bookings")).to_contain_text("SHUK-HATE")
     booking = Booking.objects.get(session=session)
@@ -87,7 +87,7 @@ def test_a_colleague_books_cancels_and_downloads_their_record(screen, org):
         "button", name="Cancel my place on SHUK-HATE on 1 Jul 2026"
     ).click()
     expect(page.get_by_role("status")).to_contain_text(
-        "Cancelled your place on SHUK-HATE on 1 Jul 2026 10:00."
+        "Cancelled your place on SHUK-HATE on Wed 1 Jul 2026, 10:00."
     )
     expect(page.locator("#bookings ~ p.empty").first).to_have_text("No upcoming sessions booked.")
     booking.refresh_from_db()

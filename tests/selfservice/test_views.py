@@ -76,7 +76,9 @@ def test_booking_from_my_page(amira, org):
     session = session_on(at("2026-07-01"))
     response = amira.post(f"/me/sessions/{session.pk}/book/")
     assert response["Location"] == "/me/"
-    assert said(response) == ["Booked: SHUK-HATE on 1 Jul 2026 10:00. An invitation is on its way by email."]
+    assert said(response) == [
+        "Booked: SHUK-HATE on Wed 1 Jul 2026, 10:00. An invitation is on its way by email."
+    ]
     booking = Booking.objects.get(session=session)
     assert (booking.colleague, booking.status) == (org.people["N1"], BookingStatus.BOOKED)
 
@@ -86,7 +88,7 @@ def test_booking_a_full_session_says_i_am_waiting(amira, org):
     programme_services.bookings_create(session=session, colleagues=[org.people["N2"]])
     response = amira.post(f"/me/sessions/{session.pk}/book/")
     assert said(response) == [
-        "SHUK-HATE on 1 Jul 2026 10:00 is full: you are on the waiting list"
+        "SHUK-HATE on Wed 1 Jul 2026, 10:00 is full: you are on the waiting list"
         " and will be told by email if a place comes free."
     ]
 
@@ -109,7 +111,7 @@ def test_cancelling_my_place(amira, org):
     session = session_on(at("2026-07-01"))
     (booking,) = programme_services.bookings_create(session=session, colleagues=[org.people["N1"]])
     response = amira.post(f"/me/bookings/{booking.pk}/cancel/")
-    assert said(response) == ["Cancelled your place on SHUK-HATE on 1 Jul 2026 10:00."]
+    assert said(response) == ["Cancelled your place on SHUK-HATE on Wed 1 Jul 2026, 10:00."]
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CANCELLED
 

@@ -197,6 +197,8 @@ def test_the_requester_is_told_by_email(org, hr2, django_capture_on_commit_callb
     (sent,) = mail.outbox
     assert (sent.to, sent.subject) == (["amira@example.org"], "Your training to verify request was rejected")
     assert "The certificate is for someone else." in sent.body
+    # The course in words with its code beside it, as the pages name it.
+    assert "(training to verify for Amira Ahmed, Hate crime refresher (HC-REFRESHER))" in sent.body
     assert f"/requests/{request.pk}/" in sent.body
     # About her own record: the email links to her own page too.
     assert f"Your training: {settings.SITE_URL.rstrip('/')}/me/" in sent.body
