@@ -51,7 +51,7 @@ def own_booking_create(*, colleague: Colleague, session: Session, by) -> Booking
         )
     if not _requirements_met_by(colleague, session):
         raise ValidationError(
-            f"{session.course.code} does not count towards any training your role requires:"
+            f"{session.course.title} ({session.course.code}) does not count towards any training your role requires:"
             " choose a session of a course listed under your requirements."
         )
     # Cancelled, started or past sessions are refused by the one booking service, under its lock.

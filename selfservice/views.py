@@ -51,12 +51,12 @@ def book_view(request, me, pk):
         if booking.status == BookingStatus.BOOKED:
             messages.success(
                 request,
-                f"Booked: {session.course.code} on {_when(session)}. An invitation is on its way by email.",
+                f"Booked: {session.course.title} on {_when(session)}. An invitation is on its way by email.",
             )
         else:
             messages.success(
                 request,
-                f"{session.course.code} on {_when(session)} is full: you are on the waiting list"
+                f"{session.course.title} on {_when(session)} is full: you are on the waiting list"
                 " and will be told by email if a place comes free.",
             )
     return redirect("me:home")
@@ -72,7 +72,7 @@ def cancel_view(request, me, pk):
         messages.error(request, _error_text(error))
     else:
         messages.success(
-            request, f"Cancelled your place on {booking.session.course.code} on {_when(booking.session)}."
+            request, f"Cancelled your place on {booking.session.course.title} on {_when(booking.session)}."
         )
     return redirect("me:home")
 

@@ -74,7 +74,9 @@ def test_a_manager_books_ticked_colleagues_and_a_full_session_is_refused(page, o
     screenshot(page, f"actions-book-choose-{device}")
 
     # Two colleagues, one place: refused, nothing written, and the page says why.
-    page.get_by_role("button", name="Book onto SHUK-HATE on 1 Jul 2026").click()
+    page.get_by_role(
+        "button", name="Book onto Stop Hate UK hate-related training session on 1 Jul 2026, 10:00"
+    ).click()
     page.wait_for_url("**/overdue/?status=any")
     assert messages(page) == [
         "The session SHUK-HATE on 1 Jul 2026 at 10:00 has 1 place left for 2: choose another session,"
@@ -89,7 +91,9 @@ def test_a_manager_books_ticked_colleagues_and_a_full_session_is_refused(page, o
     page.get_by_role("button", name="Book onto a session").click()
     page.wait_for_url("**/actions/")
     page.get_by_label("If there are not enough places, put the rest on the waiting list").check()
-    page.get_by_role("button", name="Book onto SHUK-HATE on 1 Jul 2026").click()
+    page.get_by_role(
+        "button", name="Book onto Stop Hate UK hate-related training session on 1 Jul 2026, 10:00"
+    ).click()
     page.wait_for_url("**/overdue/?status=any")
     assert messages(page) == [
         "Booked Amira Ahmed onto SHUK-HATE on 1 Jul 2026 at 10:00.",
@@ -105,7 +109,9 @@ def test_a_manager_books_ticked_colleagues_and_a_full_session_is_refused(page, o
     page.get_by_label("Select Amira Ahmed, HATE-REFRESHER").check()
     page.get_by_role("button", name="Book onto a session").click()
     page.wait_for_url("**/actions/")
-    assert page.get_by_role("button", name="Waiting list for SHUK-HATE on 1 Jul 2026").is_visible()
+    assert page.get_by_role(
+        "button", name="Waiting list for Stop Hate UK hate-related training session on 1 Jul 2026, 10:00"
+    ).is_visible()
 
 
 @pytest.mark.parametrize("device", WIDTHS)

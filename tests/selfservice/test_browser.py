@@ -74,8 +74,12 @@ def test_a_colleague_books_cancels_and_downloads_their_record(screen, org):
     no_sideways_scroll(page)
     screenshot(page, f"me-{screen.width}")
 
-    refresher.get_by_role("button", name="Book SHUK-HATE on 1 Jul 2026").click()
-    expect(page.get_by_role("status")).to_contain_text("Booked: SHUK-HATE on Wed 1 Jul 2026, 10:00.")
+    refresher.get_by_role(
+        "button", name="Book Stop Hate UK hate-related training session on 1 Jul 2026, 10:00"
+    ).click()
+    expect(page.get_by_role("status")).to_contain_text(
+        "Booked: Stop Hate UK hate-related training session on Wed 1 Jul 2026, 10:00."
+    )
     expect(page.locator("#req-HATE-REFRESHER")).to_contain_text("In hand: booked 1 Jul.")
     expect(page.locator("#my-bookings")).to_contain_text("SHUK-HATE")
     booking = Booking.objects.get(session=session)
@@ -84,10 +88,10 @@ def test_a_colleague_books_cancels_and_downloads_their_record(screen, org):
     screenshot(page, f"me-booked-{screen.width}")
 
     page.locator("#req-HATE-REFRESHER").get_by_role(
-        "button", name="Cancel my place on SHUK-HATE on 1 Jul 2026"
+        "button", name="Cancel my place on Stop Hate UK hate-related training session on 1 Jul 2026, 10:00"
     ).click()
     expect(page.get_by_role("status")).to_contain_text(
-        "Cancelled your place on SHUK-HATE on Wed 1 Jul 2026, 10:00."
+        "Cancelled your place on Stop Hate UK hate-related training session on Wed 1 Jul 2026, 10:00."
     )
     expect(page.locator("#bookings ~ p.empty").first).to_have_text("No upcoming sessions booked.")
     booking.refresh_from_db()
@@ -95,7 +99,9 @@ def test_a_colleague_books_cancels_and_downloads_their_record(screen, org):
 
     # Refused: the session is cancelled after the page was drawn. The message says so; nothing is booked.
     programme_services.session_cancel(session=gone)
-    page.locator("#req-HATE-REFRESHER").get_by_role("button", name="Book SHUK-HATE on 8 Jul 2026").click()
+    page.locator("#req-HATE-REFRESHER").get_by_role(
+        "button", name="Book Stop Hate UK hate-related training session on 8 Jul 2026, 10:00"
+    ).click()
     expect(page.get_by_role("status")).to_contain_text("This session has been cancelled.")
     assert not Booking.objects.filter(session=gone, status=BookingStatus.BOOKED).exists()
     screenshot(page, f"me-refused-{screen.width}")

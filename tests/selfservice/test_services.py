@@ -83,7 +83,7 @@ def test_booking_a_course_that_counts_for_none_of_my_requirements_is_refused(org
     session = session_on(at("2026-07-01"), course="FIRE-SAFETY")
     message = refused(lambda: services.own_booking_create(colleague=amira, session=session, by=me))
     assert message == (
-        "FIRE-SAFETY does not count towards any training your role requires:"
+        "Fire safety (FIRE-SAFETY) does not count towards any training your role requires:"
         " choose a session of a course listed under your requirements."
     )
     assert Booking.objects.count() == 0
@@ -96,7 +96,9 @@ def test_a_manager_whose_role_requires_no_training_cannot_book_themselves(org):
             colleague=org.people["N0"], session=session, by=org.users["north"]
         )
     )
-    assert message.startswith("SHUK-HATE does not count towards any training your role requires")
+    assert message.startswith(
+        "Stop Hate UK hate-related training session (SHUK-HATE) does not count towards any training your role requires"
+    )
     assert Booking.objects.count() == 0
 
 

@@ -48,7 +48,11 @@ def test_my_page_lists_my_requirements_with_sessions_and_requests(amira, org):
     # Pre-filled requests, next to the requirement they are about.
     assert "/requests/new/extension/?colleague=N1&amp;requirement=HATE-REFRESHER" in page
     assert "/requests/new/training/?colleague=N1&amp;course=HC-REFRESHER" in page
-    assert "Extension: HATE-REFRESHER" in page and "Awaiting a decision" in page
+    assert (
+        'Extension: Hate crime refresher every two years</a> <span class="muted">HATE-REFRESHER</span>'
+        in page
+        and "Awaiting a decision" in page
+    )
 
 
 def test_my_page_shows_my_booking_with_a_way_to_cancel_it(amira, org):
@@ -77,7 +81,7 @@ def test_booking_from_my_page(amira, org):
     response = amira.post(f"/me/sessions/{session.pk}/book/")
     assert response["Location"] == "/me/"
     assert said(response) == [
-        "Booked: SHUK-HATE on Wed 1 Jul 2026, 10:00. An invitation is on its way by email."
+        "Booked: Stop Hate UK hate-related training session on Wed 1 Jul 2026, 10:00. An invitation is on its way by email."
     ]
     booking = Booking.objects.get(session=session)
     assert (booking.colleague, booking.status) == (org.people["N1"], BookingStatus.BOOKED)
@@ -88,7 +92,7 @@ def test_booking_a_full_session_says_i_am_waiting(amira, org):
     programme_services.bookings_create(session=session, colleagues=[org.people["N2"]])
     response = amira.post(f"/me/sessions/{session.pk}/book/")
     assert said(response) == [
-        "SHUK-HATE on Wed 1 Jul 2026, 10:00 is full: you are on the waiting list"
+        "Stop Hate UK hate-related training session on Wed 1 Jul 2026, 10:00 is full: you are on the waiting list"
         " and will be told by email if a place comes free."
     ]
 
@@ -111,7 +115,9 @@ def test_cancelling_my_place(amira, org):
     session = session_on(at("2026-07-01"))
     (booking,) = programme_services.bookings_create(session=session, colleagues=[org.people["N1"]])
     response = amira.post(f"/me/bookings/{booking.pk}/cancel/")
-    assert said(response) == ["Cancelled your place on SHUK-HATE on Wed 1 Jul 2026, 10:00."]
+    assert said(response) == [
+        "Cancelled your place on Stop Hate UK hate-related training session on Wed 1 Jul 2026, 10:00."
+    ]
     booking.refresh_from_db()
     assert booking.status == BookingStatus.CANCELLED
 
