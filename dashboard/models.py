@@ -41,6 +41,11 @@ class SummaryRun(models.Model):
     def __str__(self):
         return f"Summary for {self.computed_for} (finished {self.finished_at:%Y-%m-%d %H:%M})"
 
+    @property
+    def worked_out_at(self):
+        """When its figures were last brought up to date: the rebuild, or the latest change since."""
+        return max(filter(None, (self.finished_at, self.last_change_at)))
+
 
 class StatusSummary(models.Model):
     """The engine's status of one requirement for one active colleague on the run's date."""

@@ -192,7 +192,7 @@ def overdue(request):
             **_day_context(
                 day,
                 today,
-                max(filter(None, (run.finished_at, run.last_change_at))) if run else timezone.now(),
+                run.worked_out_at if run else timezone.now(),
                 "summary" if run else "live",
                 waiting,
                 run,
@@ -291,7 +291,7 @@ def officers(request):
             **_day_context(
                 day,
                 today,
-                max(filter(None, (run.finished_at, run.last_change_at))) if run else timezone.now(),
+                run.worked_out_at if run else timezone.now(),
                 "summary" if run else "live",
                 waiting,
                 run,

@@ -153,7 +153,7 @@ def figures_from_summary(
     return Figures(
         day=run.computed_for,
         source="summary",
-        computed_at=max(filter(None, (run.finished_at, run.last_change_at))),
+        computed_at=run.worked_out_at,
         requirements=[(code, name) for _, code, name in requirements],
         case_types=case_types,
         teams=sorted(teams.values(), key=lambda t: (t.name == "", t.name)),

@@ -17,19 +17,18 @@ def people_url(context, status, team=None, requirement=None, on=None):
     stored summary, like the figure did). A page that answers for another
     day sets `past` or `future`, and the link carries its `day`.
     """
-    query = {"status": status}
-    if team:
-        query["team"] = team
-    if requirement:
-        query["requirement"] = requirement
-    day = _day_asked(context, on)
+    return _list_url(
+        context, "dashboard:overdue", {"status": status, "team": team, "requirement": requirement}, on
+    )
+
+
+def _list_url(context, name: str, query: dict, on) -> str:
+    """The list's address with the filters given, and the day when the figure is not today's."""
+    day = on or (context.get("day") if context.get("past") or context.get("future") else None)
+    query = {key: value for key, value in query.items() if value}
     if day:
         query["on"] = day.isoformat()
-    return f"{reverse('dashboard:overdue')}?{urlencode(query)}"
-
-
-def _day_asked(context, on):
-    return on or (context.get("day") if context.get("past") or context.get("future") else None)
+    return f"{reverse(name)}?{urlencode(query)}"
 
 
 @register.simple_tag(takes_context=True)
@@ -38,13 +37,7 @@ def officers_url(context, case_type, show, team=None, on=None):
 
     The day travels as with `people_url`: only when the page answers for another day than today's.
     """
-    query = {"case_type": case_type, "show": show}
-    if team:
-        query["team"] = team
-    day = _day_asked(context, on)
-    if day:
-        query["on"] = day.isoformat()
-    return f"{reverse('dashboard:officers')}?{urlencode(query)}"
+    return _list_url(context, "dashboard:officers", {"case_type": case_type, "show": show, "team": team}, on)
 
 
 @register.simple_tag

@@ -26,6 +26,7 @@ from dashboard.selectors.refreshers import (
     refreshers_due,
 )
 from people.models import Role, RoleAssignment
+from tests.dashboard.officers import north_officers
 from tests.factories import ColleagueFactory, record
 from tests.organisation import D, client_for
 
@@ -357,18 +358,11 @@ def test_the_list_pages_25_at_a_time(org, client):
 
 def add_due(org, count):
     """`count` North officers whose refreshers fell due in Q1 2026, some renewed, some not."""
-    for i in range(count):
-        c = ColleagueFactory(
-            employee_number=f"Q{i:03d}",
-            team=org.north,
-            line_manager=org.people["N0"],
-            role="NHO",
-            start_date=D("2018-01-01"),
-        )
-        record(c, "BTEC2-CSC", "2018-06-01")
-        record(c, "SHUK-HATE", f"2024-0{i % 3 + 1}-10")
-        if i % 2:
-            record(c, "HC-REFRESHER", "2026-02-20")
+    officers = north_officers(
+        org, count, started="2018-01-01", btec="2018-06-01", refresher=lambda i: f"2024-0{i % 3 + 1}-10"
+    )
+    for c in officers[1::2]:
+        record(c, "HC-REFRESHER", "2026-02-20")
 
 
 def queries(client, url):

@@ -21,6 +21,7 @@ from dashboard.selectors.evaluate import evaluate
 from dashboard.selectors.officers import live_officers, officer_from_summary, summary_officers
 from dashboard.services import summary_rebuild
 from people.models import Colleague, Role
+from tests.dashboard.officers import north_officers
 from tests.factories import ColleagueFactory, record
 from tests.organisation import TODAY, D, client_for
 
@@ -313,16 +314,10 @@ def test_a_bad_parameter_is_a_400_naming_it(org, client):
 
 
 def add_officers(org, count):
-    for i in range(count):
-        c = ColleagueFactory(
-            employee_number=f"Q{i:03d}",
-            team=org.north,
-            line_manager=org.people["N0"],
-            role="NHO",
-            start_date=D("2021-01-01"),
-        )
-        record(c, "BTEC2-CSC", "2021-06-01")
-        record(c, "SHUK-HATE", f"2025-{i % 12 + 1:02d}-10")  # current on both days asked
+    # Refreshers current on both days asked.
+    north_officers(
+        org, count, started="2021-01-01", btec="2021-06-01", refresher=lambda i: f"2025-{i % 12 + 1:02d}-10"
+    )
 
 
 # Signed in (tests/dashboard/test_queries.py): HR 7, a manager 9 (their record, their teams'

@@ -7,23 +7,17 @@ from django.test.utils import CaptureQueriesContext
 from compliance.changes import changes_drain
 from dashboard.services import snapshot_backfill, summary_rebuild
 from people.models import Colleague
-from tests.factories import ColleagueFactory, record
-from tests.organisation import TODAY, D, client_for
+from tests.dashboard.officers import north_officers
+from tests.factories import record
+from tests.organisation import TODAY, client_for
 
 pytestmark = pytest.mark.django_db
 
 
 def add_officers(org, count):
-    for i in range(count):
-        c = ColleagueFactory(
-            employee_number=f"Q{i:03d}",
-            team=org.north,
-            line_manager=org.people["N0"],
-            role="NHO",
-            start_date=D("2021-01-01"),
-        )
-        record(c, "BTEC2-CSC", "2021-06-01")
-        record(c, "SHUK-HATE", f"2024-{i % 12 + 1:02d}-10")
+    north_officers(
+        org, count, started="2021-01-01", btec="2021-06-01", refresher=lambda i: f"2024-{i % 12 + 1:02d}-10"
+    )
 
 
 def queries(client, url):
