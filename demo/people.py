@@ -106,11 +106,15 @@ class Profile:
     left_days_ago: int | None = None
     waiver: str | None = None  # "exemption" or "extension"
     extra: dict = field(default_factory=dict)
+    # A refresher that fell due in the last complete quarter and was renewed then: (course, days
+    # after its due date, negative for early). The KPI page opens on that quarter, so its
+    # refresher completion has someone renewed on time and someone late to show.
+    renewed_last_quarter: tuple[str, int] | None = None
 
 
 PROFILES = (
-    Profile("compliant NHO", "NHO", 60, (("BTEC2-CSC", 1500), ("SHUK-HATE", 200))),
-    Profile("compliant CSO", "CSO", 48, (("BTEC3-CSCNM", 1200), ("HC-REFRESHER", 300))),
+    Profile("compliant NHO", "NHO", 60, (("BTEC2-CSC", 1500),), renewed_last_quarter=("SHUK-HATE", -12)),
+    Profile("compliant CSO", "CSO", 48, (("BTEC3-CSCNM", 1200),), renewed_last_quarter=("HC-REFRESHER", 9)),
     Profile("refresher due soon", "NHO", 40, (("BTEC2-CSC", 1000), ("HC-REFRESHER", 690))),
     Profile("refresher overdue", "CSO", 70, (("BTEC3-CSCNM", 1800), ("SHUK-HATE", 770))),
     Profile("new starter", "NHO", 2),
@@ -139,6 +143,18 @@ class DemoColleague:
     training: tuple[tuple[str, dt.date], ...]
     waiver: str | None
     profile: str
+
+
+def last_quarter_middle(today: dt.date) -> dt.date:
+    """The middle of the last complete quarter (calendar quarters, as the KPI report's)."""
+    this_quarter = dt.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
+    return add_months(this_quarter, -3) + dt.timedelta(days=45)
+
+
+def renewal(today: dt.date, course: str, days_after_due: int, jitter: int) -> tuple[tuple[str, dt.date], ...]:
+    """The refresher done two years before a due date in the last quarter, and the one that renewed it."""
+    due = last_quarter_middle(today) + dt.timedelta(days=jitter - 5)
+    return ((course, add_months(due, -24)), (course, due + dt.timedelta(days=days_after_due)))
 
 
 def demo_people(today: dt.date) -> list[DemoColleague]:
@@ -176,6 +192,11 @@ def demo_people(today: dt.date) -> list[DemoColleague]:
                     training=tuple(
                         (course, today - dt.timedelta(days=days + jitter))
                         for course, days in profile.training
+                    )
+                    + (
+                        renewal(today, *profile.renewed_last_quarter, jitter)
+                        if profile.renewed_last_quarter
+                        else ()
                     ),
                     waiver=profile.waiver,
                     profile=profile.name,

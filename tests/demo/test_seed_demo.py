@@ -116,3 +116,21 @@ def test_once_the_demo_sessions_have_passed_seeding_plans_new_ones(demo):
         call_command("seed_demo", verbosity=0, stdout=io.StringIO())
     assert Session.objects.count() == 8
     assert Session.objects.filter(starts_at__date__gt=dt.date(2027, 6, 1)).count() == 4
+
+
+@pytest.mark.parametrize("today", ["2026-11-28", "2027-01-02", "2027-03-31"])
+def test_the_kpi_page_opens_on_a_quarter_with_refreshers_renewed_on_time_and_late(reference, settings, today):
+    """The KPI report opens on the last complete quarter: the demo has refreshers that fell due then."""
+    from dashboard.selectors.kpi import Quarter, quarterly_kpi
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    day = dt.date.fromisoformat(today)
+    with time_machine.travel(dt.datetime.combine(day, dt.time(9), tzinfo=dt.UTC), tick=False):
+        call_command("seed_demo", verbosity=0, stdout=io.StringIO())
+        report = quarterly_kpi(Colleague.objects.all(), Quarter.containing(day).previous(), day)
+    (refresher,) = report.refreshers
+    # One officer of each team renewed a few days early, one a few days late (early in a quarter, the
+    # three whose refresher is overdue today fell due in the last one too, and show as not renewed).
+    assert (refresher.renewed, refresher.on_time) == (6, 3)
+    assert refresher.not_renewed in (0, 3)
+    assert refresher.rate >= 66
