@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Min
+from django.db.models import F, Min
 
 from compliance.enums import Status
 
@@ -25,7 +25,7 @@ class Named:
     colleague_id: int
     employee_number: str
     name: str
-    rows: list[dict] = field(default_factory=list)  # requirement_code, due_date
+    rows: list[dict] = field(default_factory=list)  # requirement_code, requirement_name, due_date
 
 
 def people_named(scope: Scope, status: str, team=None, limit: int = FIRST_FEW) -> list[Named]:
@@ -47,7 +47,15 @@ def people_named(scope: Scope, status: str, team=None, limit: int = FIRST_FEW) -
     for r in (
         rows.filter(colleague_id__in=first)
         .order_by("due_date", "requirement_code")
-        .values("colleague_id", "employee_number", "first_name", "last_name", "requirement_code", "due_date")
+        .values(
+            "colleague_id",
+            "employee_number",
+            "first_name",
+            "last_name",
+            "requirement_code",
+            "due_date",
+            requirement_name=F("requirement__name"),
+        )
     ):
         person = people.setdefault(
             r["colleague_id"],

@@ -254,6 +254,11 @@ def test_the_dashboard_names_the_first_few_and_links_to_the_rest(org, client):
     assert "All 8 colleagues overdue" in page
     assert 'href="/overdue/?status=overdue"' in page
     assert "Chloe Carter" in page  # due soon, named
+    # What each is overdue or due soon with, in words, the code as a hint.
+    assert (
+        'form="actions"> Hate crime refresher every two years <span class="muted">HATE-REFRESHER</span>, due'
+        in page
+    )
 
 
 def test_the_matrix_shows_what_is_in_hand(north):

@@ -123,7 +123,7 @@ def test_a_manager_nudges_from_the_dashboard_once_a_day(page, organisation, devi
     nudge = page.get_by_role("button", name="Send a nudge")
     nudge.scroll_into_view_if_needed()
     within_screen(page, nudge, width)
-    cards.get_by_label("HATE-REFRESHER, due 1 Mar 2026").check()
+    cards.get_by_label("Hate crime refresher every two years HATE-REFRESHER, due 1 Mar 2026").check()
     nudge.click()
     page.wait_for_url(f"{page.base_url}/")
     assert messages(page) == ["Nudge sent to Amira Ahmed (HATE-REFRESHER)."]
@@ -132,7 +132,7 @@ def test_a_manager_nudges_from_the_dashboard_once_a_day(page, organisation, devi
     screenshot(page, f"actions-nudged-{device}")
 
     # The same tick again, the same day: not sent again, and the page says so.
-    page.locator(".people-cards").get_by_label("HATE-REFRESHER, due 1 Mar 2026").check()
+    page.locator(".people-cards").get_by_label("Hate crime refresher every two years HATE-REFRESHER, due 1 Mar 2026").check()
     page.get_by_role("button", name="Send a nudge").click()
     page.wait_for_url(f"{page.base_url}/")
     assert messages(page) == ["Already nudged today, so not sent again: Amira Ahmed (HATE-REFRESHER)."]
