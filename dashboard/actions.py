@@ -216,8 +216,8 @@ def picks_nudge(*, picks: list[Pick], by, day: dt.date) -> list[tuple[str, str]]
     def who(pairs):
         by_person = {}
         for colleague, requirement in pairs:
-            by_person.setdefault(colleague.full_name, []).append(requirement.code)
-        return "; ".join(f"{name} ({', '.join(codes)})" for name, codes in by_person.items())
+            by_person.setdefault(colleague.full_name, []).append(requirement.name)
+        return "; ".join(f"{name} ({', '.join(names)})" for name, names in by_person.items())
 
     if outcome.sent:
         said.append((DONE, f"Nudge sent to {who(outcome.sent)}."))

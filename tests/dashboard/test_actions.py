@@ -184,7 +184,7 @@ def test_next_never_leaves_the_site(north):
 def test_a_nudge_is_sent_once_a_colleague_requirement_and_day(north, org):
     response = act(north, "N1|HATE-REFRESHER", "N3|HATE-REFRESHER", action="nudge")
     assert messages_of(response) == [
-        "Nudge sent to Amira Ahmed (HATE-REFRESHER); Chloe Carter (HATE-REFRESHER)."
+        "Nudge sent to Amira Ahmed (Hate crime refresher every two years); Chloe Carter (Hate crime refresher every two years)."
     ]
     assert sorted(m.to[0] for m in mail.outbox) == [
         org.people["N1"].email,
@@ -194,7 +194,9 @@ def test_a_nudge_is_sent_once_a_colleague_requirement_and_day(north, org):
     amira = next(m for m in mail.outbox if m.to == [org.people["N1"].email])
     assert "- Hate crime refresher every two years (HATE-REFRESHER): due by 1 Mar 2026" in amira.body
     response = act(north, "N1|HATE-REFRESHER", action="nudge")
-    assert messages_of(response) == ["Already nudged today, so not sent again: Amira Ahmed (HATE-REFRESHER)."]
+    assert messages_of(response) == [
+        "Already nudged today, so not sent again: Amira Ahmed (Hate crime refresher every two years)."
+    ]
     assert len(mail.outbox) == 2
     assert Nudge.objects.count() == 2
     assert north.get("/overdue/?status=any").content.decode().count("nudged today") == 2
@@ -204,7 +206,9 @@ def test_another_manager_of_the_team_finds_it_nudged(north, org, client):
     act(north, "N1|HATE-REFRESHER", action="nudge")
     client.force_login(org.users["hr"])
     response = act(client, "N1|HATE-REFRESHER", action="nudge")
-    assert messages_of(response) == ["Already nudged today, so not sent again: Amira Ahmed (HATE-REFRESHER)."]
+    assert messages_of(response) == [
+        "Already nudged today, so not sent again: Amira Ahmed (Hate crime refresher every two years)."
+    ]
     assert len(mail.outbox) == 1
 
 

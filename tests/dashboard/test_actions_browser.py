@@ -126,16 +126,20 @@ def test_a_manager_nudges_from_the_dashboard_once_a_day(page, organisation, devi
     cards.get_by_label("Hate crime refresher every two years HATE-REFRESHER, due 1 Mar 2026").check()
     nudge.click()
     page.wait_for_url(f"{page.base_url}/")
-    assert messages(page) == ["Nudge sent to Amira Ahmed (HATE-REFRESHER)."]
+    assert messages(page) == ["Nudge sent to Amira Ahmed (Hate crime refresher every two years)."]
     assert [m.to for m in mail.outbox] == [[organisation.people["N1"].email]]
     assert "nudged today" in page.locator(".people-cards").inner_text()
     screenshot(page, f"actions-nudged-{device}")
 
     # The same tick again, the same day: not sent again, and the page says so.
-    page.locator(".people-cards").get_by_label("Hate crime refresher every two years HATE-REFRESHER, due 1 Mar 2026").check()
+    page.locator(".people-cards").get_by_label(
+        "Hate crime refresher every two years HATE-REFRESHER, due 1 Mar 2026"
+    ).check()
     page.get_by_role("button", name="Send a nudge").click()
     page.wait_for_url(f"{page.base_url}/")
-    assert messages(page) == ["Already nudged today, so not sent again: Amira Ahmed (HATE-REFRESHER)."]
+    assert messages(page) == [
+        "Already nudged today, so not sent again: Amira Ahmed (Hate crime refresher every two years)."
+    ]
     assert len(mail.outbox) == 1
     assert Nudge.objects.count() == 1
     screenshot(page, f"actions-nudged-twice-{device}")
@@ -154,7 +158,7 @@ def test_nothing_ticked_is_refused_without_javascript(chromium, live_server, org
         page.get_by_label("Select Ahmed, Amira for HATE-REFRESHER").check()
         page.get_by_role("button", name="Send a nudge").click()
         page.wait_for_url("**/matrix/")
-        assert messages(page) == ["Nudge sent to Amira Ahmed (HATE-REFRESHER)."]
+        assert messages(page) == ["Nudge sent to Amira Ahmed (Hate crime refresher every two years)."]
     finally:
         context.close()
 
