@@ -22,5 +22,5 @@ npm ci --prefix tests/oidc --no-audit --no-fund --loglevel=error
 # axe-core, which the browser tests inject into every page (pinned in tests/package-lock.json).
 npm ci --prefix tests --no-audit --no-fund --loglevel=error
 # Two test processes (pytest-xdist; each has its own test database and Celery queue):
-# the suite takes about 12½ minutes on 2 cores (2,079 tests, a quarter of them in Chromium). TEST_PROCESSES=0 runs in one.
+# the suite takes about 12½ minutes on 2 cores (2,079 tests; the Chromium page sweeps are the longest). TEST_PROCESSES=0 runs in one.
 exec .venv/bin/python -m pytest -n "${TEST_PROCESSES:-2}" "$@"
