@@ -14,9 +14,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet
 
-from people.models import Role, RoleAssignment
+from compliance.queries import role_on
+from people.models import Role
 
 from ..access import Scope
 from ..models import EligibilitySummary, SummaryRun
@@ -70,15 +71,9 @@ def summary_officers(
         rows = rows.filter(colleague__in=scope.colleagues)
     if team_id is not None:
         rows = rows.filter(team_id=team_id)
-    # The role held on the day, as the engine reads the spells (the latest started by then):
-    # worked out in SQL for the rows of the page only.
-    held = (
-        RoleAssignment.objects.filter(colleague_id=OuterRef("colleague_id"), started_on__lte=day)
-        .order_by("-started_on")
-        .values("role__code")[:1]
-    )
+    # The role held on the day (the engine's rule, in SQL), worked out for the rows of the page only.
     return (
-        rows.annotate(role_code=Subquery(held))
+        rows.annotate(role_code=role_on(day, colleague=OuterRef("colleague_id")))
         .order_by(*(f"colleague__{field}" for field in ORDER))
         .values_list(*SUMMARY_FIELDS)
     )
