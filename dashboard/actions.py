@@ -18,11 +18,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import BooleanField, Count, ExpressionWrapper
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from compliance.models import Requirement
 from compliance.queries import active_on
 from core.access import AccessGroup, user_groups
+from core.dates import uk_when
 from core.text import quoted
 from people.models import Colleague
 from programme.enums import BookingStatus, SessionStatus
@@ -131,8 +131,8 @@ def sessions_for(picks: list[Pick]) -> list[tuple[Session, int]]:
 
 
 def _when(session: Session) -> str:
-    start = timezone.localtime(session.starts_at)
-    return f"{session.course.code} on {date_format(start.date(), 'j M Y')} at {start:%H:%M}"
+    """A session in a message, as /me/ writes it: the course in words and its start, UK time."""
+    return f"{session.course.title} on {uk_when(session.starts_at)}"
 
 
 def _names(colleagues) -> str:
@@ -152,9 +152,9 @@ def picks_book(*, session: Session, picks: list[Pick], waiting_list: bool, by) -
     # the places counted here are the places bookings_create finds.
     locked = Session.objects.select_for_update(of=("self",)).select_related("course").get(pk=session.pk)
     if locked.status == SessionStatus.CANCELLED:
-        raise ValidationError(f"The session {_when(locked)} has been cancelled: nobody was booked.")
+        raise ValidationError(f"{_when(locked)} has been cancelled: nobody was booked.")
     if locked.starts_at <= timezone.now():
-        raise ValidationError(f"The session {_when(locked)} has already started: nobody was booked.")
+        raise ValidationError(f"{_when(locked)} has already started: nobody was booked.")
     codes = {p.requirement.code for p in picks}
     wrong = sorted(
         codes
@@ -179,7 +179,7 @@ def picks_book(*, session: Session, picks: list[Pick], waiting_list: bool, by) -
     if len(new) > free and not waiting_list:
         left = "is full" if free <= 0 else f"has {free} place{'s' if free != 1 else ''} left for {len(new)}"
         raise ValidationError(
-            f"The session {_when(locked)} {left}: choose another session, or put them on its waiting list."
+            f"{_when(locked)} {left}: choose another session, or put them on its waiting list."
             " Nobody was booked."
         )
     made = bookings_create(session=locked, colleagues=new, by=by)

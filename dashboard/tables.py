@@ -8,10 +8,10 @@ from urllib.parse import quote, urlencode
 import django_tables2 as tables
 from django.db.models import F
 from django.urls import reverse
-from django.utils.formats import date_format
 from django.utils.html import escape, format_html
 
 from compliance.enums import Status
+from core.dates import uk_date
 
 
 def colleague_url(employee_number: str, day: dt.date, today: dt.date) -> str:
@@ -84,7 +84,7 @@ class OverdueTable(tables.Table):
             self._named("role", r["role_code"]),
             self._named("requirement", r["requirement_code"]),
             status_badge(r["status"]),
-            date_format(r["due_date"], "j M Y") if r["due_date"] else "\N{EN DASH}",
+            uk_date(r["due_date"]) or "\N{EN DASH}",
             self._when(r["due_date"]),
         )
 

@@ -6,12 +6,11 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.utils.formats import date_format
-
 from compliance import engine
 from compliance.enums import Reason, WaiverKind
 from compliance.models import CaseType, Waiver
 from compliance.selectors import catalogue_load, colleague_facts, warning_days
+from core.dates import uk_date
 from people.models import Colleague, Role, RoleAssignment, Team
 from training.models import Course, TrainingRecord
 
@@ -82,7 +81,7 @@ def _reason_text(reason: engine.ReasonEntry, names: dict[str, str]) -> str:
         name = names.get(reason.requirement)
         text = f"{name} ({reason.requirement}): {text}" if name else f"{reason.requirement}: {text}"
     if reason.due_date:
-        text += f" (due {date_format(reason.due_date, 'j M Y')})"
+        text += f" (due {uk_date(reason.due_date)})"
     return text
 
 
@@ -90,7 +89,7 @@ def _fmt(value) -> str:
     if value is None or value == "":
         return NOTHING
     if isinstance(value, dt.date):
-        return date_format(value, "j M Y")
+        return uk_date(value)
     return str(value)
 
 

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from operator import attrgetter
 
 from django.db.models import Q
-from django.utils.formats import date_format
+
+from core.dates import uk_date
 
 from .evaluate import HORIZONS, Forecast
 
@@ -120,7 +121,7 @@ def counted_in(forecast: Forecast) -> tuple[int, ...]:
 def officers_title(show: str, case_type: str, *, day: dt.date | None, team: str | None) -> str:
     """The list's title in plain words; `day` None for today ("now")."""
     figure = OFFICER_FIGURES[show]
-    on = date_format(day, "j M Y") if day else ""
+    on = uk_date(day)
     text = figure.title.format(
         case=case_type.lower(),
         when=f"on {on}" if day else "now",

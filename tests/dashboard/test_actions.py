@@ -85,7 +85,7 @@ def test_booking_shows_on_the_list_at_once(north):
     before = counts()
     response = book(north, session, "N1|HATE-REFRESHER", "N3|HATE-REFRESHER")
     assert messages_of(response) == [
-        "Booked Amira Ahmed and Chloe Carter onto SHUK-HATE on 1 Jul 2026 at 10:00."
+        "Booked Amira Ahmed and Chloe Carter onto Stop Hate UK hate-related training session on Wed 1 Jul 2026, 10:00."
     ]
     assert Booking.objects.count() == before[0] + 2
     page = north.get("/overdue/?status=any").content.decode()
@@ -100,14 +100,14 @@ def test_a_full_session_is_refused_unless_the_waiting_list_is_chosen(north):
     before = counts()
     response = book(north, session, "N1|HATE-REFRESHER", "N3|HATE-REFRESHER")
     assert messages_of(response) == [
-        "The session SHUK-HATE on 1 Jul 2026 at 10:00 has 1 place left for 2: choose another session,"
+        "Stop Hate UK hate-related training session on Wed 1 Jul 2026, 10:00 has 1 place left for 2: choose another session,"
         " or put them on its waiting list. Nobody was booked."
     ]
     assert counts() == before
     response = book(north, session, "N1|HATE-REFRESHER", "N3|HATE-REFRESHER", waiting_list=True)
     assert messages_of(response) == [
-        "Booked Amira Ahmed onto SHUK-HATE on 1 Jul 2026 at 10:00.",
-        "Chloe Carter on the waiting list for SHUK-HATE on 1 Jul 2026 at 10:00.",
+        "Booked Amira Ahmed onto Stop Hate UK hate-related training session on Wed 1 Jul 2026, 10:00.",
+        "Chloe Carter on the waiting list for Stop Hate UK hate-related training session on Wed 1 Jul 2026, 10:00.",
     ]
     assert dict(Booking.objects.values_list("colleague__employee_number", "status")) == {
         "N1": BookingStatus.BOOKED,
@@ -121,11 +121,11 @@ def test_a_full_session_is_refused_unless_the_waiting_list_is_chosen(north):
     [
         (
             lambda: session_on("2026-07-08", status=SessionStatus.CANCELLED),
-            "The session SHUK-HATE on 8 Jul 2026 at 10:00 has been cancelled: nobody was booked.",
+            "Stop Hate UK hate-related training session on Wed 8 Jul 2026, 10:00 has been cancelled: nobody was booked.",
         ),
         (
             lambda: session_on("2026-05-01"),
-            "The session SHUK-HATE on 1 May 2026 at 10:00 has already started: nobody was booked.",
+            "Stop Hate UK hate-related training session on Fri 1 May 2026, 10:00 has already started: nobody was booked.",
         ),
         (
             lambda: session_on("2026-07-01", course="HC-REFRESHER"),
@@ -397,7 +397,9 @@ def test_a_course_recorded_as_equivalent_counts_for_booking_and_in_hand(north):
         "OUTSIDE-HATE does not count for BTEC-L2: choose a session of another course."
     ]
     response = book(north, session, "N1|HATE-REFRESHER")
-    assert messages_of(response) == ["Booked Amira Ahmed onto OUTSIDE-HATE on 1 Jul 2026 at 10:00."]
+    assert messages_of(response) == [
+        "Booked Amira Ahmed onto An outside hate-crime course on Wed 1 Jul 2026, 10:00."
+    ]
     assert "booked 1 Jul" in north.get("/overdue/?status=any").content.decode()
 
 
@@ -424,5 +426,7 @@ def test_a_full_sessions_button_puts_them_on_its_waiting_list(north, org):
         {"pick": ["N1|HATE-REFRESHER"], "session": session.pk, "next": "/overdue/"},
         follow=True,
     )
-    assert messages_of(response) == ["Amira Ahmed on the waiting list for SHUK-HATE on 1 Jul 2026 at 10:00."]
+    assert messages_of(response) == [
+        "Amira Ahmed on the waiting list for Stop Hate UK hate-related training session on Wed 1 Jul 2026, 10:00."
+    ]
     assert session.bookings.get(colleague=org.people["N1"]).status == BookingStatus.WAITLISTED

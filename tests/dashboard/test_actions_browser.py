@@ -79,7 +79,7 @@ def test_a_manager_books_ticked_colleagues_and_a_full_session_is_refused(page, o
     ).click()
     page.wait_for_url("**/overdue/?status=any")
     assert messages(page) == [
-        "The session SHUK-HATE on 1 Jul 2026 at 10:00 has 1 place left for 2: choose another session,"
+        "Stop Hate UK hate-related training session on Wed 1 Jul 2026, 10:00 has 1 place left for 2: choose another session,"
         " or put them on its waiting list. Nobody was booked."
     ]
     assert not session.bookings.exists()
@@ -96,8 +96,8 @@ def test_a_manager_books_ticked_colleagues_and_a_full_session_is_refused(page, o
     ).click()
     page.wait_for_url("**/overdue/?status=any")
     assert messages(page) == [
-        "Booked Amira Ahmed onto SHUK-HATE on 1 Jul 2026 at 10:00.",
-        "Chloe Carter on the waiting list for SHUK-HATE on 1 Jul 2026 at 10:00.",
+        "Booked Amira Ahmed onto Stop Hate UK hate-related training session on Wed 1 Jul 2026, 10:00.",
+        "Chloe Carter on the waiting list for Stop Hate UK hate-related training session on Wed 1 Jul 2026, 10:00.",
     ]
     amira = page.locator("table.list tbody tr", has_text="Amira Ahmed").filter(has_text="HATE-REFRESHER")
     assert "booked 1 Jul" in amira.inner_text()
