@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from core.dates import add_months
+from dashboard.selectors.kpi import Quarter
 
 TEAMS = ("North Neighbourhoods", "South Neighbourhoods", "Community Safety")
 FIRST = [
@@ -146,9 +147,8 @@ class DemoColleague:
 
 
 def last_quarter_middle(today: dt.date) -> dt.date:
-    """The middle of the last complete quarter (calendar quarters, as the KPI report's)."""
-    this_quarter = dt.date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
-    return add_months(this_quarter, -3) + dt.timedelta(days=45)
+    """The middle of the last complete quarter: the one the KPI report opens on."""
+    return Quarter.containing(today).previous().start + dt.timedelta(days=45)
 
 
 def renewal(today: dt.date, course: str, days_after_due: int, jitter: int) -> tuple[tuple[str, dt.date], ...]:
