@@ -50,8 +50,16 @@ def test_worker_sends_each_reminder_once_when_queued_twice_at_once(reference, wo
     assert sorted(Reminder.objects.values_list("colleague_id", "stage")) == sorted(
         [(seven_days.pk, "due_in_7_days"), (overdue.pk, "overdue")]
     )
-    # The beats each queued both colleagues; of the six tasks for them, two sent.
-    assert outcomes[:2] == [2, 2]
+    # How many each beat queued depends on the race: a beat that reads the
+    # sent reminders after another task's send leaves that colleague out. So
+    # each beat queued at most the two, and W2 (queued by beats only) was
+    # queued by at least one. The direct tasks for W1 covered it once at most.
+    assert all(0 <= n <= 2 for n in outcomes[:2]) and max(outcomes[:2]) >= 1
+    assert sum(outcomes[2:]) <= 1
+    # Once all is sent, a later beat the same day has nobody left to queue.
+    assert reminders_send_due.delay(DAY.isoformat()).get(timeout=60) == 0
+    worker_wait_idle()
+    assert len(worker_outbox()) == 2
 
 
 def test_worker_sends_one_digest_per_manager_per_week(reference, worker_outbox):
