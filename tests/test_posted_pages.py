@@ -42,6 +42,7 @@ from tests.test_pages import (  # noqa: F401 (fixtures)
     axe_source,
     browser_world,
     drawn_page_problems,
+    resize,
     screens_dir,
     session_cookie,
     slug,
@@ -362,8 +363,7 @@ def test_every_page_a_post_draws_fits_a_phone_and_passes_axe(
             name = slug(f"posted-{posted.name}-{posted.label}-{status}")
             for width_name, (width, height) in {"phone": (390, 844), "desk": (1366, 900)}.items():
                 if width != 390:
-                    page.set_viewport_size({"width": width, "height": height})
-                    page.wait_for_timeout(300)  # static/js/menu.js marks scroll boxes 150 ms after a resize
+                    resize(page, width, height)
                 found = drawn_page_problems(page, axe_source)
                 if width == 390:
                     found += page.evaluate(UNTOLD_ERRORS)
