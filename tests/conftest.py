@@ -45,6 +45,25 @@ def reference(db):
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """MD5 instead of PBKDF2 for every test: its million rounds cost about 0.4 s a user, and the
+    suite makes thousands of users. The tests sign in; they do not test the hash (production's
+    hashers are config.settings', which test_settings_hash_passwords_with_pbkdf2 holds).
+
+    Set on the settings themselves, not through override_settings: Celery reads its own settings
+    from the same object, and cannot read them through override_settings' holder.
+    """
+    from django.conf import settings
+    from django.test.signals import setting_changed
+
+    from tests.organisation import FAST_HASHERS
+
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+    # What override_settings would send: django.test.signals empties the hashers' cache.
+    setting_changed.send(sender=None, setting="PASSWORD_HASHERS", value=FAST_HASHERS, enter=True)
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _tasks_run_in_process():
     """Tasks run eagerly unless a test asks for the real worker (`celery_worker`)."""
     from config.celery import app

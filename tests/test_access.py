@@ -61,7 +61,7 @@ from programme.models import Booking, Session
 from reviews.services import colleague_review_record
 from tests.factories import ColleagueFactory, TeamFactory, UserFactory
 from tests.oidc.fixtures import sso_sign_in
-from tests.organisation import FAST_HASHERS, NOW, TODAY, D, build_org, user_in
+from tests.organisation import NOW, TODAY, D, build_org, user_in
 from tests.policies.helpers import pdf
 from tests.workspace.files import pdf as certificate_pdf
 from training.models import Course
@@ -760,7 +760,6 @@ def build_world() -> SimpleNamespace:
 
 @pytest.fixture
 def world(reference, settings, tmp_path):
-    settings.PASSWORD_HASHERS = FAST_HASHERS
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.CELERY_BROKER_URL = ""  # /readyz: tasks run in-process here, as the suite runs them
     with time_machine.travel(NOW, tick=False):
@@ -999,10 +998,9 @@ def test_each_role_gets_the_right_answer(world, signed_in_by, request):
 # ---------------------------------------------------------------- /admin/
 
 
-def test_admin_refuses_everyone_but_verified_staff(reference, settings):
+def test_admin_refuses_everyone_but_verified_staff(reference):
     """Every registered model's list: sign in for anonymous and non-staff users, the second factor for
     staff who have not passed it this session, and the list for a verified superuser."""
-    settings.PASSWORD_HASHERS = FAST_HASHERS
     lists = [
         reverse(f"admin:{m._meta.app_label}_{m._meta.model_name}_changelist") for m in admin.site._registry
     ]

@@ -37,7 +37,7 @@ from reminders.rules import reminders_due
 from reminders.selectors import reminder_candidates
 from tests.admin_forms import admin_submit
 from tests.imports.helpers import COLLEAGUE_HEADER, TRAINING_HEADER, csv_bytes
-from tests.organisation import FAST_HASHERS, NOW, TODAY, D, build_org
+from tests.organisation import NOW, TODAY, D, build_org
 from tests.programme.helpers import at, session_on
 from training.models import Course, Equivalence, TrainingRecord
 
@@ -409,10 +409,9 @@ def org(reference):
 
 
 @pytest.fixture
-def readers(org, settings):
+def readers(org):
     from dashboard.access import scope_for
 
-    settings.PASSWORD_HASHERS = FAST_HASHERS
     hr = Client()
     hr.force_login(org.users["hr"])
     org.users["hr"].is_staff = org.users["hr"].is_superuser = True

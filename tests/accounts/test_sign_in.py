@@ -117,3 +117,19 @@ def test_session_ends_after_30_idle_minutes(client, reference):
             302,
             "/accounts/login/?next=/privacy/retention/",
         )
+
+
+def test_settings_hash_passwords_with_pbkdf2(client, reference):
+    """The suite hashes with MD5 for speed (tests/conftest.py); production keeps Django's PBKDF2."""
+    from django.conf import global_settings
+    from django.test import override_settings
+
+    import config.settings as production
+
+    hashers = getattr(production, "PASSWORD_HASHERS", global_settings.PASSWORD_HASHERS)
+    assert hashers[0] == "django.contrib.auth.hashers.PBKDF2PasswordHasher"
+    with override_settings(PASSWORD_HASHERS=hashers):
+        user = UserFactory(username="pbkdf2")
+        assert user.password.startswith("pbkdf2_sha256$1000000$")
+        assert sign_in(client, "pbkdf2", next_url="/me/").status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)

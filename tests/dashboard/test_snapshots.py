@@ -102,8 +102,7 @@ def test_the_nightly_task_builds_the_summary_and_the_snapshot(org):
 
 
 @pytest.mark.worker
-def test_the_nightly_task_runs_on_a_real_worker(celery_worker, reference, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def test_the_nightly_task_runs_on_a_real_worker(celery_worker, reference):
     build_org()
     today = timezone.localdate()
     result = summary_nightly.delay().get(timeout=120)

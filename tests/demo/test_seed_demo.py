@@ -22,8 +22,7 @@ TODAY = dt.date(2026, 11, 28)
 
 
 @pytest.fixture
-def demo(reference, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def demo(reference):
     with time_machine.travel(dt.datetime(2026, 11, 28, 9, tzinfo=dt.UTC), tick=False):
         call_command("seed_demo", verbosity=0, stdout=io.StringIO())
         yield
@@ -119,11 +118,10 @@ def test_once_the_demo_sessions_have_passed_seeding_plans_new_ones(demo):
 
 
 @pytest.mark.parametrize("today", ["2026-11-28", "2027-01-02", "2027-03-31"])
-def test_the_kpi_page_opens_on_a_quarter_with_refreshers_renewed_on_time_and_late(reference, settings, today):
+def test_the_kpi_page_opens_on_a_quarter_with_refreshers_renewed_on_time_and_late(reference, today):
     """The KPI report opens on the last complete quarter: the demo has refreshers that fell due then."""
     from dashboard.selectors.kpi import Quarter, quarterly_kpi
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     day = dt.date.fromisoformat(today)
     with time_machine.travel(dt.datetime.combine(day, dt.time(9), tzinfo=dt.UTC), tick=False):
         call_command("seed_demo", verbosity=0, stdout=io.StringIO())

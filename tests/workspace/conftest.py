@@ -1,12 +1,7 @@
 import pytest
 import time_machine
 
-from tests.organisation import FAST_HASHERS, NOW, TODAY, build_org
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = FAST_HASHERS
+from tests.organisation import NOW, TODAY, build_org
 
 
 @pytest.fixture
