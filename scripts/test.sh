@@ -22,7 +22,7 @@ npm ci --prefix tests/oidc --no-audit --no-fund --loglevel=error
 # axe-core, which the browser tests inject into every page (pinned in tests/package-lock.json).
 npm ci --prefix tests --no-audit --no-fund --loglevel=error
 # Two test processes (pytest-xdist; each has its own test database and Celery queue):
-# the suite takes about 11 minutes on 2 cores (2,080 tests; the Chromium page sweeps are the longest).
+# the suite takes about 11½ minutes on 2 cores (2,080 tests; the Chromium page sweeps are the longest).
 # worksteal: a process that runs out of tests takes some of the other's. With xdist's default
 # (load), each process is handed a long queue up front; the one whose queue held the page sweeps
 # ran on alone for 7 of the 13 minutes. TEST_PROCESSES=0 runs in one.
