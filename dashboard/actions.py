@@ -22,7 +22,6 @@ from django.utils import timezone
 from compliance.models import Requirement
 from compliance.queries import active_on
 from core.access import AccessGroup, user_groups
-from core.dates import uk_when
 from core.text import quoted
 from people.models import Colleague
 from programme.enums import BookingStatus, SessionStatus
@@ -130,11 +129,6 @@ def sessions_for(picks: list[Pick]) -> list[tuple[Session, int]]:
     return [(s, max(0, s.capacity - taken.get(s.pk, 0))) for s in sessions]
 
 
-def _when(session: Session) -> str:
-    """A session in a message, as /me/ writes it: the course in words and its start, UK time."""
-    return f"{session.course.title} on {uk_when(session.starts_at)}"
-
-
 def _names(colleagues) -> str:
     names = [c.full_name for c in colleagues]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
@@ -152,9 +146,9 @@ def picks_book(*, session: Session, picks: list[Pick], waiting_list: bool, by) -
     # the places counted here are the places bookings_create finds.
     locked = Session.objects.select_for_update(of=("self",)).select_related("course").get(pk=session.pk)
     if locked.status == SessionStatus.CANCELLED:
-        raise ValidationError(f"{_when(locked)} has been cancelled: nobody was booked.")
+        raise ValidationError(f"{locked.described} has been cancelled: nobody was booked.")
     if locked.starts_at <= timezone.now():
-        raise ValidationError(f"{_when(locked)} has already started: nobody was booked.")
+        raise ValidationError(f"{locked.described} has already started: nobody was booked.")
     codes = {p.requirement.code for p in picks}
     wrong = sorted(
         codes
@@ -179,7 +173,7 @@ def picks_book(*, session: Session, picks: list[Pick], waiting_list: bool, by) -
     if len(new) > free and not waiting_list:
         left = "is full" if free <= 0 else f"has {free} place{'s' if free != 1 else ''} left for {len(new)}"
         raise ValidationError(
-            f"{_when(locked)} {left}: choose another session, or put them on its waiting list."
+            f"{locked.described} {left}: choose another session, or put them on its waiting list."
             " Nobody was booked."
         )
     made = bookings_create(session=locked, colleagues=new, by=by)
@@ -187,9 +181,9 @@ def picks_book(*, session: Session, picks: list[Pick], waiting_list: bool, by) -
     booked = [b.colleague for b in made if b.status == BookingStatus.BOOKED]
     waiting = [b.colleague for b in made if b.status == BookingStatus.WAITLISTED]
     if booked:
-        said.append((DONE, f"Booked {_names(booked)} onto {_when(locked)}."))
+        said.append((DONE, f"Booked {_names(booked)} onto {locked.described}."))
     if waiting:
-        said.append((NOTE, f"{_names(waiting)} on the waiting list for {_when(locked)}."))
+        said.append((NOTE, f"{_names(waiting)} on the waiting list for {locked.described}."))
     already = [c for c in colleagues if c.pk in on_list]
     if already:
         said.append((NOTE, f"{_names(already)} already on this session's list: left as they were."))

@@ -4,6 +4,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from core.dates import uk_when
+
 from .enums import BookingStatus, MessageKind, SessionStatus
 
 
@@ -52,6 +54,11 @@ class Session(models.Model):
 
     def __str__(self):
         return f"{self.course.code} on {timezone.localtime(self.starts_at):%d %b %Y %H:%M}"
+
+    @property
+    def described(self) -> str:
+        """The session in a sentence, as messages name it: the course in words and its start, UK time."""
+        return f"{self.course.title} on {uk_when(self.starts_at)}"
 
     @property
     def local_date(self):

@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
-from core.dates import uk_when
 from privacy.views import subject_access_response
 from programme.enums import BookingStatus
 from programme.models import Booking, Session
@@ -26,10 +25,6 @@ from .selectors import my_page
 
 def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
-
-
-def _when(session: Session) -> str:
-    return uk_when(session.starts_at)
 
 
 @require_GET
@@ -51,12 +46,12 @@ def book_view(request, me, pk):
         if booking.status == BookingStatus.BOOKED:
             messages.success(
                 request,
-                f"Booked: {session.course.title} on {_when(session)}. An invitation is on its way by email.",
+                f"Booked: {session.described}. An invitation is on its way by email.",
             )
         else:
             messages.success(
                 request,
-                f"{session.course.title} on {_when(session)} is full: you are on the waiting list"
+                f"{session.described} is full: you are on the waiting list"
                 " and will be told by email if a place comes free.",
             )
     return redirect("me:home")
@@ -71,9 +66,7 @@ def cancel_view(request, me, pk):
     except ValidationError as error:
         messages.error(request, _error_text(error))
     else:
-        messages.success(
-            request, f"Cancelled your place on {booking.session.course.title} on {_when(booking.session)}."
-        )
+        messages.success(request, f"Cancelled your place on {booking.session.described}.")
     return redirect("me:home")
 
 
